@@ -1,0 +1,257 @@
+"""VodClient: the ApsaraVideo VOD OpenAPI (2017-03-21) over `requests`, signed with ACS3-HMAC-SHA256.
+
+Exceptions (no `requests` exception ever leaks out):
+
+    VodError                 any failed call: .action .code .message .request_id .http_status
+     ├── ThrottledError      the service refused the call for flow control (it was not executed)
+     └── VodTransportError   no complete answer; .may_have_executed says whether the
+                             request may have reached the service (never resend such a submit blindly)
+
+Messages never contain the AccessKey secret or the STS token.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from vod_provider import signing
+from vod_provider.credentials import Credentials
+
+API_VERSION = "2017-03-21"
+MAX_JOB_IDS_PER_QUERY = 10
+USER_AGENT = "vodjobs/0.1 (+python-requests)"
+
+
+class VodError(Exception):
+    """A VOD API call failed. Carries what a user needs to look it up."""
+
+    def __init__(
+        self,
+        action: str,
+        code: str,
+        message: str,
+        request_id: str | None = None,
+        http_status: int | None = None,
+    ) -> None:
+        self.action = action
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.http_status = http_status
+        where = ", ".join(
+            part
+            for part in (
+                f"RequestId {request_id}" if request_id else "",
+                f"HTTP {http_status}" if http_status else "",
+            )
+            if part
+        )
+        super().__init__(f"{action} failed: {code}: {message}" + (f" ({where})" if where else ""))
+
+
+class ThrottledError(VodError):
+    """The service rejected the call for flow control; it was not executed."""
+
+
+class VodTransportError(VodError):
+    """The call got no complete answer (connection refused, reset, timeout)."""
+
+    def __init__(self, action: str, message: str, may_have_executed: bool) -> None:
+        self.may_have_executed = may_have_executed
+        super().__init__(action, "Transport", message)
+
+
+@dataclass(frozen=True)
+class SubmittedJob:
+    job_id: str
+    request_id: str
+
+
+@dataclass(frozen=True)
+class AIImageJobInfo:
+    """One entry of GetAIImageJobs.AIImageJobList, with the cloud's field values as strings."""
+
+    job_id: str
+    video_id: str
+    status: str
+    code: str
+    message: str
+    result: str
+    template_id: str
+    template_config: str
+    creation_time: str
+    user_data: str
+
+    @classmethod
+    def from_api(cls, item: Mapping[str, Any]) -> AIImageJobInfo:
+        def text(key: str) -> str:
+            value = item.get(key)
+            return "" if value is None else str(value)
+
+        return cls(
+            job_id=text("JobId"),
+            video_id=text("VideoId"),
+            status=text("Status"),
+            code=text("Code"),
+            message=text("Message"),
+            result=text("AIImageResult"),
+            template_id=text("TemplateId"),
+            template_config=text("TemplateConfig"),
+            creation_time=text("CreationTime"),
+            user_data=text("UserData"),
+        )
+
+
+def _utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _new_nonce() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 5.0
+    read: float = 30.0
+
+
+class VodClient:
+    """One method per VOD action. Thread-safe: each thread gets its own HTTP session."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        credentials: Credentials,
+        timeouts: Timeouts = Timeouts(),
+        clock: Callable[[], str] = _utc_now,
+        nonce: Callable[[], str] = _new_nonce,
+    ) -> None:
+        self._endpoint = endpoint.rstrip("/")
+        self._host = urlsplit(self._endpoint).netloc
+        self._credentials = credentials
+        self._timeouts = timeouts
+        self._clock = clock
+        self._nonce = nonce
+        self._local = threading.local()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def submit_ai_image_job(
+        self,
+        video_id: str,
+        template_id: str,
+        user_data: str | None = None,
+        pipeline_id: str | None = None,
+    ) -> SubmittedJob:
+        """Submit one image-AI job. Not idempotent: the API has no client token."""
+        params = {"VideoId": video_id, "AITemplateId": template_id}
+        if user_data is not None:
+            params["UserData"] = user_data
+        if pipeline_id is not None:
+            params["AIPipelineId"] = pipeline_id
+        body = self.call("SubmitAIImageJob", params)
+        return SubmittedJob(job_id=str(body["JobId"]), request_id=str(body.get("RequestId", "")))
+
+    def get_ai_image_jobs(self, job_ids: Sequence[str]) -> list[AIImageJobInfo]:
+        """Status and results of up to 10 jobs; unknown JobIds are simply absent from the answer."""
+        if not 1 <= len(job_ids) <= MAX_JOB_IDS_PER_QUERY:
+            raise ValueError(f"GetAIImageJobs takes 1 to {MAX_JOB_IDS_PER_QUERY} JobIds, got {len(job_ids)}")
+        body = self.call("GetAIImageJobs", {"JobIds": ",".join(job_ids)})
+        return [AIImageJobInfo.from_api(item) for item in body.get("AIImageJobList") or []]
+
+    # -- transport -------------------------------------------------------------------------
+
+    def signed_request_parts(self, action: str, params: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+        """The URL and headers of a V3-signed RPC call (POST, parameters in the query, empty body)."""
+        headers = {
+            "host": self._host,
+            "accept": "application/json",
+            "user-agent": USER_AGENT,
+            "x-acs-action": action,
+            "x-acs-version": API_VERSION,
+            "x-acs-date": self._clock(),
+            "x-acs-signature-nonce": self._nonce(),
+            "x-acs-content-sha256": signing.EMPTY_PAYLOAD_SHA256,
+        }
+        if self._credentials.security_token:
+            headers["x-acs-security-token"] = self._credentials.security_token
+            headers["x-acs-accesskey-id"] = self._credentials.access_key_id
+        headers["Authorization"] = signing.authorization_v3(
+            self._credentials.access_key_id,
+            self._credentials.access_key_secret,
+            "POST",
+            "/",
+            params,
+            headers,
+            signing.EMPTY_PAYLOAD_SHA256,
+        )
+        query = signing.canonical_query_string(params)
+        return f"{self._endpoint}/" + (f"?{query}" if query else ""), headers
+
+    def call(self, action: str, params: Mapping[str, str]) -> dict[str, Any]:
+        """One signed call; returns the JSON body or raises a VodError."""
+        url, headers = self.signed_request_parts(action, params)
+        try:
+            response = self._session().post(
+                url, headers=headers, data=b"", timeout=(self._timeouts.connect, self._timeouts.read)
+            )
+        except requests.exceptions.ConnectionError as exc:
+            # A refused connection proves the request never arrived; a reset or a
+            # read timeout does not.
+            refused = isinstance(exc, requests.exceptions.ConnectTimeout) or "refused" in str(exc).lower()
+            raise VodTransportError(
+                action, self._redact(f"cannot reach {self._endpoint}: {exc}"), may_have_executed=not refused
+            ) from None
+        except requests.exceptions.Timeout as exc:
+            raise VodTransportError(
+                action, self._redact(f"no answer from {self._endpoint} in time: {exc}"), may_have_executed=True
+            ) from None
+        except requests.exceptions.RequestException as exc:
+            raise VodTransportError(action, self._redact(str(exc)), may_have_executed=True) from None
+        return self._parse(action, response)
+
+    def _parse(self, action: str, response: requests.Response) -> dict[str, Any]:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise VodError(
+                action,
+                "InvalidResponse",
+                self._redact(f"the endpoint answered HTTP {response.status_code} without a JSON object"),
+                http_status=response.status_code,
+            )
+        if response.status_code >= 400:
+            code = str(body.get("Code", "Unknown"))
+            error_class = ThrottledError if code.startswith("Throttling") else VodError
+            raise error_class(
+                action,
+                code,
+                self._redact(str(body.get("Message", ""))),
+                request_id=body.get("RequestId"),
+                http_status=response.status_code,
+            )
+        return body
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            self._local.session = session
+        return session
+
+    def _redact(self, text: str) -> str:
+        for secret in self._credentials.secrets():
+            text = text.replace(secret, "***")
+        return text
+
