@@ -66,7 +66,7 @@ class Verified:
 def rfc3986(text: str) -> str:
     out = []
     for byte in text.encode("utf-8"):
-        out.append(chr(byte) if byte in _UNRESERVED else "%%%02X" % byte)
+        out.append(chr(byte) if byte in _UNRESERVED else f"%{byte:02X}")
     return "".join(out)
 
 
@@ -151,7 +151,7 @@ class RequestVerifier:
         key = self._key(params["AccessKeyId"], params.get("SecurityToken"))
         unsigned = [(k, v) for k, v in request.query + request.form if k != "Signature"]
         to_sign = f"{request.method}&%2F&{rfc3986(_sorted_pairs(unsigned))}"
-        digest = hmac.new(f"{key.access_key_secret}&".encode("utf-8"), to_sign.encode("utf-8"), hashlib.sha1).digest()
+        digest = hmac.new(f"{key.access_key_secret}&".encode(), to_sign.encode("utf-8"), hashlib.sha1).digest()
         if not hmac.compare_digest(base64.b64encode(digest).decode("ascii"), params["Signature"]):
             raise errors.signature_mismatch(to_sign)
         self._check_time_and_nonce(params["Timestamp"], params["SignatureNonce"])

@@ -86,7 +86,7 @@ class VodAccount:
 
     def new_id(self) -> str:
         with self._lock:
-            return "%032x" % self._random.getrandbits(128)
+            return f"{self._random.getrandbits(128):032x}"
 
     # -- seeding (admin) -------------------------------------------------------------------
 
@@ -127,7 +127,7 @@ class VodAccount:
                 raise errors.invalid_parameter("AITemplateId", f"No AIImage template {template_id!r} exists.")
             now = self._clock()
             job = Job(
-                job_id="%032x" % self._random.getrandbits(128),
+                job_id=f"{self._random.getrandbits(128):032x}",
                 video_id=video_id,
                 template_id=template_id,
                 template_config=template.config,

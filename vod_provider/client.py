@@ -24,6 +24,7 @@ import requests
 
 from vod_provider import signing
 from vod_provider.credentials import Credentials
+from vod_provider.error_advice import advice_for
 
 API_VERSION = "2017-03-21"
 MAX_JOB_IDS_PER_QUERY = 10
@@ -54,7 +55,12 @@ class VodError(Exception):
             )
             if part
         )
-        super().__init__(f"{action} failed: {code}: {message}" + (f" ({where})" if where else ""))
+        advice = advice_for(code)
+        super().__init__(
+            f"{action} failed: {code}: {message}"
+            + (f" ({where})" if where else "")
+            + (f"\nWhat to do: {advice}" if advice else "")
+        )
 
 
 class ThrottledError(VodError):

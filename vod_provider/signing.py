@@ -101,6 +101,6 @@ def string_to_sign_v1(method: str, params: Mapping[str, str]) -> str:
 
 def signature_v1(access_key_secret: str, string_to_sign: str) -> str:
     """Base64 HMAC-SHA1 keyed with `secret&` (note the trailing ampersand)."""
-    key = f"{access_key_secret}&".encode("utf-8")
+    key = f"{access_key_secret}&".encode()
     mac = hmac.new(key, string_to_sign.encode("utf-8"), hashlib.sha1)
     return base64.b64encode(mac.digest()).decode("ascii")

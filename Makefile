@@ -1,0 +1,31 @@
+# vodjobs: `make demo` runs the main job, `make test` runs every test. Both install what is missing first.
+SHELL := /bin/bash
+# The Python language host built here runs the first python3 on PATH, so the project's venv comes first.
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
+export PULUMI_SKIP_UPDATE_CHECK := true
+
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test lint unit test-e2e clean
+
+setup:
+	@scripts/setup
+
+demo: setup
+	@scripts/demo
+
+test: setup lint
+	python -m pytest $(PYTEST_ARGS) tests
+
+lint: setup
+	ruff check vod_provider vod_emulator tests __main__.py
+	mypy --strict vod_provider vod_emulator
+
+unit: setup
+	python -m pytest $(PYTEST_ARGS) tests/unit
+
+test-e2e: setup
+	python -m pytest $(PYTEST_ARGS) tests/e2e
+
+clean:
+	rm -rf .pulumi-state .demo .pytest_cache .mypy_cache .ruff_cache

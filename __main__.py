@@ -1,0 +1,19 @@
+"""The vodjobs Pulumi program: one AIImageJob per job declared in the spec files; exports their JobIds."""
+
+from pathlib import Path
+
+import pulumi
+
+from vod_provider.program import SpecsNotFoundError, load_declared_jobs
+from vod_provider.resources import AIImageJob
+from vod_provider.spec import DEFAULT_SPEC_GLOB, SpecError
+
+pattern = pulumi.Config("vodjobs").get("specs") or DEFAULT_SPEC_GLOB
+try:
+    declared = load_declared_jobs(pattern, Path.cwd())
+except (SpecError, SpecsNotFoundError) as exc:
+    # Raised before any resource is registered: an invalid spec submits nothing.
+    raise pulumi.RunError(str(exc)) from None
+
+jobs = {job.name: AIImageJob(job) for job in declared.jobs}
+pulumi.export("jobIds", {name: job.jobId for name, job in jobs.items()})

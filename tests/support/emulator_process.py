@@ -1,0 +1,91 @@
+"""The VOD emulator as the tests meet it: a real `python -m vod_emulator` process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class AccessKeyPair:
+    access_key_id: str
+    access_key_secret: str
+
+
+class EmulatorProcess:
+    """Start with `start()`, stop with `stop()`; admin calls go to /_emulator/."""
+
+    def __init__(self, access_key: AccessKeyPair, job_duration: float = 0.5) -> None:
+        self.access_key = access_key
+        self.job_duration = job_duration
+        self.url = ""
+        self._process: subprocess.Popen[str] | None = None
+
+    def start(self, timeout: float = 20.0) -> EmulatorProcess:
+        key = f"{self.access_key.access_key_id}:{self.access_key.access_key_secret}"
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "vod_emulator", "--port", "0", "--access-key", key,
+             "--job-duration", str(self.job_duration)],
+            cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        assert self._process.stdout is not None
+        deadline = time.monotonic() + timeout
+        line = self._process.stdout.readline()
+        if "listening on " not in line or time.monotonic() > deadline:
+            rest = self._process.stdout.read() if self._process.poll() is not None else ""
+            self.stop()
+            raise RuntimeError(f"the VOD emulator did not start: {line}{rest}")
+        self.url = line.split("listening on ", 1)[1].split()[0]
+        return self
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+
+    # -- admin endpoints -------------------------------------------------------------------
+
+    def _admin(self, method: str, route: str, payload: Any = None) -> Any:
+        data = None if payload is None else json.dumps(payload).encode()
+        request = urllib.request.Request(f"{self.url}/_emulator/{route}", data=data, method=method)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def seed(self, videos: list[str], templates: list[str]) -> None:
+        """Make these video and AIImage template ids exist in the emulated account."""
+        self._admin("POST", "videos", [{"VideoId": v, "Title": f"video {v[:6]}"} for v in videos])
+        self._admin("POST", "templates", [
+            {"TemplateId": t, "TemplateName": f"template-{t[:6]}", "TemplateType": "AIImage",
+             "TemplateConfig": '{"Format":"gif","SetDefaultCover":"true"}'} for t in templates
+        ])
+
+    def requests(self, since: int = 0) -> list[dict[str, Any]]:
+        """Every API call served after log position `since`, oldest first."""
+        entries: list[dict[str, Any]] = self._admin("GET", f"requests?since={since}")
+        return entries
+
+    def log_position(self) -> int:
+        entries = self.requests()
+        return int(entries[-1]["seq"]) if entries else 0
+
+    def calls(self, since: int, action: str | None = None) -> list[dict[str, Any]]:
+        return [e for e in self.requests(since) if action is None or e["action"] == action]
+
+    def submitted_job_ids(self, since: int = 0) -> list[str]:
+        """JobIds of the SubmitAIImageJob calls that succeeded after `since`."""
+        return [e["response"]["JobId"] for e in self.calls(since, "SubmitAIImageJob") if e["httpStatus"] == 200]

@@ -1,0 +1,59 @@
+"""Where the provider finds its region, endpoint and AccessKey, and what it says when they are missing."""
+
+from __future__ import annotations
+
+import pytest
+
+from vod_provider.credentials import CredentialsError
+from vod_provider.settings import SettingsError, resolve_settings
+
+ENV_KEY = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIenv", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "env-secret"}
+
+
+def config(**values: str) -> dict[str, str]:
+    return {f"vodjobs:{k}": v for k, v in values.items()}
+
+
+def test_defaults_to_the_public_endpoint_of_cn_shanghai() -> None:
+    settings = resolve_settings(config().get, ENV_KEY)
+
+    assert (settings.region, settings.endpoint) == ("cn-shanghai", "https://vod.cn-shanghai.aliyuncs.com")
+
+
+def test_one_config_change_targets_another_region() -> None:
+    assert resolve_settings(config(region="cn-beijing").get, ENV_KEY).endpoint == "https://vod.cn-beijing.aliyuncs.com"
+
+
+def test_an_explicit_endpoint_wins() -> None:
+    settings = resolve_settings(config(endpoint="http://127.0.0.1:8711/").get, ENV_KEY)
+
+    assert settings.endpoint == "http://127.0.0.1:8711"
+
+
+def test_stack_config_credentials_win_over_the_environment() -> None:
+    settings = resolve_settings(config(accessKeyId="LTAIcfg", accessKeySecret="cfg-secret").get, ENV_KEY)
+
+    assert (settings.credentials.access_key_id, settings.credentials.source) == ("LTAIcfg", "pulumi config")
+
+
+def test_environment_credentials_with_an_sts_token() -> None:
+    settings = resolve_settings(config().get, {**ENV_KEY, "ALIBABA_CLOUD_SECURITY_TOKEN": "sts-token"})
+
+    assert settings.credentials.security_token == "sts-token"
+    assert "sts-token" not in repr(settings) and "env-secret" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("values", "environ", "error", "says"),
+    [
+        ({}, {}, CredentialsError, "no Alibaba Cloud AccessKey found"),
+        ({"accessKeyId": "LTAIcfg"}, ENV_KEY, CredentialsError, "vodjobs:accessKeySecret is not set"),
+        ({"region": "Shanghai"}, ENV_KEY, SettingsError, "is not a region id"),
+        ({"endpoint": "vod.cn-shanghai.aliyuncs.com"}, ENV_KEY, SettingsError, "is not an endpoint URL"),
+    ],
+)
+def test_bad_settings_say_what_to_set(
+    values: dict[str, str], environ: dict[str, str], error: type[Exception], says: str
+) -> None:
+    with pytest.raises(error, match=says):
+        resolve_settings(config(**values).get, environ)

@@ -1,0 +1,59 @@
+"""What changed between a recorded job and its declaration: a pure function over normalised inputs.
+
+A submitted image-AI job cannot be edited or withdrawn, so every change of a
+job input means "submit a new job" (a replacement). Only the job inputs are
+compared: `__provider`, outputs (jobId, requestId, …) and values the engine
+adds never count as a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from deepdiff import DeepDiff
+
+# The inputs of an AIImageJob resource, as they travel to the provider.
+JOB_INPUT_KEYS = ("videoId", "templateId", "userData", "pipelineId")
+
+# During preview an input that depends on another resource's output is unknown.
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old!r} → {self.new!r}"
+
+
+@dataclass(frozen=True)
+class JobDiff:
+    changes: tuple[FieldChange, ...]
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [c.field for c in self.changes]
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+
+def job_essence(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The job inputs alone; an absent optional input and a None one are the same thing."""
+    return {key: props[key] for key in JOB_INPUT_KEYS if props.get(key) is not None}
+
+
+def diff_job(olds: Mapping[str, Any], news: Mapping[str, Any]) -> JobDiff:
+    """Compare the recorded job (old outputs or inputs) with the declared one, field by field."""
+    old, new = job_essence(olds), job_essence(news)
+    changed = set(DeepDiff(old, new, ignore_order=False).affected_root_keys)
+    # An unknown value may turn out to be anything: treat it as a change.
+    changed |= {key for key, value in new.items() if value == UNKNOWN}
+    return JobDiff(
+        tuple(FieldChange(key, old.get(key), new.get(key)) for key in JOB_INPUT_KEYS if key in changed)
+    )

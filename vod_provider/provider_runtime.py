@@ -1,0 +1,60 @@
+"""The provider process's settings and VOD client, filled in by `configure()`.
+
+Pulumi pickles every dynamic provider *instance* into state, so nothing about
+the stack (endpoint, AccessKey) may live on it. It lives here instead: one
+holder per provider process, set once from the stack config and environment,
+read by every provider call (on up to four threads at once).
+
+A settings problem is remembered, not raised, at configure time: a preview
+that only diffs declared jobs against state needs no credentials, so it must
+not fail for lack of them. The first call that needs the API raises it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+from vod_provider.client import VodClient
+from vod_provider.credentials import ConfigGetter, CredentialsError
+from vod_provider.settings import ProviderSettings, SettingsError, resolve_settings
+
+
+class ProviderNotConfiguredError(Exception):
+    """A provider method needed the API before the engine configured the provider."""
+
+
+class ProviderRuntime:
+    """Thread-safe holder of the configured VodClient (or of the reason there is none)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._settings: ProviderSettings | None = None
+        self._client: VodClient | None = None
+        self._problem: Exception | None = ProviderNotConfiguredError(
+            "the vodjobs provider was used before Pulumi configured it"
+        )
+
+    def configure(self, get_config: ConfigGetter, environ: Mapping[str, str]) -> None:
+        try:
+            settings = resolve_settings(get_config, environ)
+        except (SettingsError, CredentialsError) as exc:
+            with self._lock:
+                self._settings, self._client, self._problem = None, None, exc
+            return
+        with self._lock:
+            self._settings, self._client, self._problem = settings, VodClient(settings.endpoint, settings.credentials), None
+
+    def client(self) -> VodClient:
+        """The configured client; raises the configuration problem if there is one."""
+        with self._lock:
+            if self._client is None:
+                problem = self._problem
+                assert problem is not None
+                # A fresh exception per call: several threads may raise it at once.
+                raise type(problem)(*problem.args)
+            return self._client
+
+    def endpoint(self) -> str | None:
+        with self._lock:
+            return self._settings.endpoint if self._settings else None
