@@ -2,16 +2,22 @@
 
 Exceptions (no `requests` exception ever leaks out):
 
-    VodError                 any failed call: .action .code .message .request_id .http_status
+    VodError                 any failed call: .action .code .message .request_id .http_status .outcome
      ├── ThrottledError      the service refused the call for flow control (it was not executed)
-     └── VodTransportError   no complete answer; .may_have_executed says whether the
-                             request may have reached the service (never resend such a submit blindly)
+     ├── VodTransportError   no complete answer; .may_have_executed says whether the
+     │                       request may have reached the service
+     └── AmbiguousError      a call that must not be repeated (SubmitAIImageJob) failed in a way
+                             that does not prove it was not executed: it may have taken effect
+
+Every call is paced by a RateLimiter shared by the process and retried under a RetryPolicy:
+failures that prove non-execution always, transient ones only for idempotent (read) actions.
 
 Messages never contain the AccessKey secret or the STS token.
 """
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 import uuid
@@ -25,10 +31,13 @@ import requests
 from vod_provider import signing
 from vod_provider.credentials import Credentials
 from vod_provider.error_advice import advice_for
+from vod_provider.rate_limit import RateLimiter
+from vod_provider.retry_policy import Outcome, RetryPolicy, classify
 
 API_VERSION = "2017-03-21"
 MAX_JOB_IDS_PER_QUERY = 10
 USER_AGENT = "vodjobs/0.1 (+python-requests)"
+DEFAULT_RETRY = RetryPolicy()
 
 
 class VodError(Exception):
@@ -41,12 +50,14 @@ class VodError(Exception):
         message: str,
         request_id: str | None = None,
         http_status: int | None = None,
+        may_have_executed: bool | None = None,
     ) -> None:
         self.action = action
         self.code = code
         self.message = message
         self.request_id = request_id
         self.http_status = http_status
+        self.outcome = classify(code, http_status, may_have_executed)
         where = ", ".join(
             part
             for part in (
@@ -72,7 +83,24 @@ class VodTransportError(VodError):
 
     def __init__(self, action: str, message: str, may_have_executed: bool) -> None:
         self.may_have_executed = may_have_executed
-        super().__init__(action, "Transport", message)
+        super().__init__(action, "Transport", message, may_have_executed=may_have_executed)
+
+
+class AmbiguousError(VodError):
+    """A non-repeatable call may have taken effect although it failed; it was not resent."""
+
+    def __init__(self, cause: VodError, attempts: int) -> None:
+        self.cause = cause
+        self.attempts = attempts
+        super().__init__(
+            cause.action,
+            cause.code,
+            f"{cause.action} may have been executed although it failed ({cause.message}); "
+            "it was not sent again, because repeating it could run it twice",
+            request_id=cause.request_id,
+            http_status=cause.http_status,
+        )
+        self.outcome = Outcome.AMBIGUOUS
 
 
 @dataclass(frozen=True)
@@ -140,6 +168,10 @@ class VodClient:
         timeouts: Timeouts = Timeouts(),
         clock: Callable[[], str] = _utc_now,
         nonce: Callable[[], str] = _new_nonce,
+        limiter: RateLimiter | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        sleep: Callable[[float], None] = time.sleep,
+        uniform: Callable[[float, float], float] = random.uniform,
     ) -> None:
         self._endpoint = endpoint.rstrip("/")
         self._host = urlsplit(self._endpoint).netloc
@@ -148,6 +180,10 @@ class VodClient:
         self._clock = clock
         self._nonce = nonce
         self._local = threading.local()
+        self._limiter = limiter or RateLimiter()
+        self._retry = retry
+        self._sleep = sleep
+        self._uniform = uniform
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -164,7 +200,7 @@ class VodClient:
             params["UserData"] = user_data
         if pipeline_id is not None:
             params["AIPipelineId"] = pipeline_id
-        body = self.call("SubmitAIImageJob", params)
+        body = self.call("SubmitAIImageJob", params, idempotent=False)
         return SubmittedJob(job_id=str(body["JobId"]), request_id=str(body.get("RequestId", "")))
 
     def get_ai_image_jobs(self, job_ids: Sequence[str]) -> list[AIImageJobInfo]:
@@ -203,8 +239,26 @@ class VodClient:
         query = signing.canonical_query_string(params)
         return f"{self._endpoint}/" + (f"?{query}" if query else ""), headers
 
-    def call(self, action: str, params: Mapping[str, str]) -> dict[str, Any]:
-        """One signed call; returns the JSON body or raises a VodError."""
+    def call(self, action: str, params: Mapping[str, str], idempotent: bool = True) -> dict[str, Any]:
+        """A paced, signed call, retried as the RetryPolicy allows; returns the JSON body or raises a VodError.
+
+        A non-idempotent call that fails ambiguously raises AmbiguousError and is never resent.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            self._limiter.acquire(action)
+            try:
+                return self._send_once(action, params)
+            except VodError as error:
+                if self._retry.may_retry(error.outcome, attempt, idempotent):
+                    self._sleep(self._retry.delay(attempt, self._uniform))
+                    continue
+                if error.outcome is Outcome.AMBIGUOUS and not idempotent:
+                    raise AmbiguousError(error, attempt) from None
+                raise
+
+    def _send_once(self, action: str, params: Mapping[str, str]) -> dict[str, Any]:
         url, headers = self.signed_request_parts(action, params)
         try:
             response = self._session().post(

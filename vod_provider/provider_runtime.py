@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 from vod_provider.client import VodClient
 from vod_provider.credentials import ConfigGetter, CredentialsError
+from vod_provider.rate_limit import RateLimiter
 from vod_provider.settings import ProviderSettings, SettingsError, resolve_settings
 
 
@@ -43,7 +44,9 @@ class ProviderRuntime:
                 self._settings, self._client, self._problem = None, None, exc
             return
         with self._lock:
-            self._settings, self._client, self._problem = settings, VodClient(settings.endpoint, settings.credentials), None
+            # One client, and so one RateLimiter, for every resource and thread of this process.
+            client = VodClient(settings.endpoint, settings.credentials, limiter=RateLimiter(settings.max_qps))
+            self._settings, self._client, self._problem = settings, client, None
 
     def client(self) -> VodClient:
         """The configured client; raises the configuration problem if there is one."""

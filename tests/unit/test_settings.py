@@ -50,6 +50,9 @@ def test_environment_credentials_with_an_sts_token() -> None:
         ({"accessKeyId": "LTAIcfg"}, ENV_KEY, CredentialsError, "vodjobs:accessKeySecret is not set"),
         ({"region": "Shanghai"}, ENV_KEY, SettingsError, "is not a region id"),
         ({"endpoint": "vod.cn-shanghai.aliyuncs.com"}, ENV_KEY, SettingsError, "is not an endpoint URL"),
+        ({"endpoint": "http://vod.example.com"}, ENV_KEY, SettingsError, "uses plain http to another host"),
+        ({"maxQps": "fast"}, ENV_KEY, SettingsError, "must be a number of calls per second"),
+        ({"maxQps": "0"}, ENV_KEY, SettingsError, "must be a number of calls per second"),
     ],
 )
 def test_bad_settings_say_what_to_set(
@@ -57,3 +60,15 @@ def test_bad_settings_say_what_to_set(
 ) -> None:
     with pytest.raises(error, match=says):
         resolve_settings(config(**values).get, environ)
+
+
+def test_plain_http_is_for_loopback_unless_explicitly_allowed() -> None:
+    for endpoint in ("http://127.0.0.1:8711", "http://localhost:8711", "http://[::1]:8711"):
+        assert resolve_settings(config(endpoint=endpoint).get, ENV_KEY).endpoint == endpoint
+    allowed = config(endpoint="http://vod-proxy.internal:80", allowInsecureEndpoint="true")
+    assert resolve_settings(allowed.get, ENV_KEY).endpoint == "http://vod-proxy.internal:80"
+
+
+def test_max_qps_caps_the_pace() -> None:
+    assert resolve_settings(config(maxQps="20").get, ENV_KEY).max_qps == 20.0
+    assert resolve_settings(config().get, ENV_KEY).max_qps is None

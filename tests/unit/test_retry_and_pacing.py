@@ -1,0 +1,179 @@
+"""A failed call is resent only when that cannot run it twice, and calls are paced under the API's QPS."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from vod_provider.client import AmbiguousError, ThrottledError, VodClient, VodError
+from vod_provider.credentials import Credentials
+from vod_provider.rate_limit import RateLimiter, default_rate
+from vod_provider.retry_policy import Outcome, RetryPolicy, classify
+
+CREDS = Credentials("LTAIunit", "unit-secret")
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "may_have_executed", "outcome"),
+    [
+        ("Throttling.User", 400, None, Outcome.NOT_EXECUTED),
+        ("Throttling.Api", 503, None, Outcome.NOT_EXECUTED),
+        ("ServiceUnavailable", 503, None, Outcome.NOT_EXECUTED),
+        ("SignatureNonceUsed", 400, None, Outcome.NOT_EXECUTED),
+        ("InternalError", 500, None, Outcome.AMBIGUOUS),
+        ("BadGateway", 502, None, Outcome.AMBIGUOUS),
+        ("InvalidResponse", 200, None, Outcome.AMBIGUOUS),
+        ("Transport", None, False, Outcome.NOT_EXECUTED),
+        ("Transport", None, True, Outcome.AMBIGUOUS),
+        ("SignatureDoesNotMatch", 400, None, Outcome.PERMANENT),
+        ("InvalidVideo.NotFound", 404, None, Outcome.PERMANENT),
+        ("Forbidden.RAM", 403, None, Outcome.PERMANENT),
+    ],
+)
+def test_failures_are_classified_by_what_they_prove(
+    code: str, status: int | None, may_have_executed: bool | None, outcome: Outcome
+) -> None:
+    assert classify(code, status, may_have_executed) is outcome
+
+
+@pytest.mark.parametrize(
+    ("outcome", "idempotent", "retried"),
+    [
+        (Outcome.NOT_EXECUTED, False, True),
+        (Outcome.NOT_EXECUTED, True, True),
+        (Outcome.AMBIGUOUS, True, True),
+        (Outcome.AMBIGUOUS, False, False),
+        (Outcome.PERMANENT, True, False),
+    ],
+)
+def test_only_reads_are_resent_after_an_ambiguous_failure(outcome: Outcome, idempotent: bool, retried: bool) -> None:
+    assert RetryPolicy().may_retry(outcome, attempt=1, idempotent=idempotent) is retried
+
+
+def test_backoff_is_capped_exponential_with_full_jitter() -> None:
+    policy = RetryPolicy(max_attempts=20, base_delay=0.2, max_delay=10.0)
+    upper = [policy.delay(n, lambda low, high: high) for n in (1, 2, 3, 7, 12)]
+    assert upper == [0.2, 0.4, 0.8, 10.0, 10.0]
+    assert policy.delay(5, lambda low, high: low) == 0.0
+    assert not policy.may_retry(Outcome.NOT_EXECUTED, attempt=20, idempotent=True)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_calls_are_spaced_just_under_the_documented_limit() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock=lambda: clock.now, sleep=clock.sleep)
+
+    for _ in range(31):
+        limiter.acquire("SubmitAIImageJob")
+
+    assert default_rate("SubmitAIImageJob", None) == pytest.approx(27.9)
+    assert clock.now - 100.0 == pytest.approx(30 / 27.9)
+    assert default_rate("SubmitAIImageJob", 20) == 20
+    assert default_rate("AddAITemplate", 20) == pytest.approx(4.65)
+
+
+class ScriptedServer(ThreadingHTTPServer):
+    """Answers each request with the next (status, body) of its script; None closes the connection unanswered."""
+
+    def __init__(self, script: list[tuple[int, dict[str, str]] | None]) -> None:
+        self.script = list(script)
+        self.hits = 0
+        super().__init__(("127.0.0.1", 0), _ScriptedHandler)
+
+
+class _ScriptedHandler(BaseHTTPRequestHandler):
+    server: ScriptedServer
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:
+        self.server.hits += 1
+        step = self.server.script.pop(0)
+        if step is None:
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        data = json.dumps(step[1]).encode()
+        self.send_response(step[0])
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def scripted() -> Iterator[list[ScriptedServer]]:
+    servers: list[ScriptedServer] = []
+    yield servers
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def client_for(servers: list[ScriptedServer], script: list[tuple[int, dict[str, str]] | None]) -> tuple[VodClient, ScriptedServer]:
+    server = ScriptedServer(script)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    servers.append(server)
+    host, port = server.server_address[:2]
+    return VodClient(f"http://{host!s}:{port}", CREDS, sleep=lambda s: None), server
+
+
+THROTTLED = (400, {"Code": "Throttling.User", "Message": "flow control", "RequestId": "R-1"})
+INTERNAL = (500, {"Code": "InternalError", "Message": "boom", "RequestId": "R-2"})
+SUBMITTED = (200, {"JobId": "a" * 32, "RequestId": "R-3"})
+LISTED = (200, {"AIImageJobList": [], "RequestId": "R-4"})  # type: ignore[dict-item]
+
+
+def test_a_throttled_submit_is_resent_until_it_goes_through(scripted: list[ScriptedServer]) -> None:
+    client, server = client_for(scripted, [THROTTLED, THROTTLED, SUBMITTED])
+
+    assert client.submit_ai_image_job("v" * 32, "t" * 32).job_id == "a" * 32
+    assert server.hits == 3
+
+
+def test_a_submit_that_may_have_run_is_never_resent(scripted: list[ScriptedServer]) -> None:
+    client, server = client_for(scripted, [INTERNAL, SUBMITTED])
+
+    with pytest.raises(AmbiguousError) as raised:
+        client.submit_ai_image_job("v" * 32, "t" * 32)
+
+    assert server.hits == 1
+    assert (raised.value.code, raised.value.request_id) == ("InternalError", "R-2")
+    assert "may have been executed" in str(raised.value)
+
+
+def test_a_submit_whose_connection_dropped_is_ambiguous(scripted: list[ScriptedServer]) -> None:
+    client, server = client_for(scripted, [None, SUBMITTED])
+
+    with pytest.raises(AmbiguousError):
+        client.submit_ai_image_job("v" * 32, "t" * 32)
+    assert server.hits == 1
+
+
+def test_a_read_is_resent_after_any_transient_failure(scripted: list[ScriptedServer]) -> None:
+    client, server = client_for(scripted, [None, INTERNAL, THROTTLED, LISTED])
+
+    assert client.get_ai_image_jobs(["a" * 32]) == []
+    assert server.hits == 4
+
+
+def test_retries_give_up_with_the_last_cloud_error(scripted: list[ScriptedServer]) -> None:
+    client, _ = client_for(scripted, [THROTTLED] * 8)
+
+    with pytest.raises(ThrottledError) as raised:
+        client.submit_ai_image_job("v" * 32, "t" * 32)
+    assert isinstance(raised.value, VodError) and raised.value.request_id == "R-1"
