@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import calendar
 import json
 import signal
 import sys
+import time
 from pathlib import Path
 
+from vod_emulator.actions import ACTIONS
 from vod_emulator.app import EmulatorApp
 from vod_emulator.auth import AccessKey, RequestVerifier
+from vod_emulator.faults import DEFAULT_QPS, FaultInjector, RateLimiter
 from vod_emulator.models import VodAccount
 from vod_emulator.server import EmulatorServer
+from vod_emulator.store import SqliteStore, StateDirError
 
 DEMO_ACCESS_KEY = AccessKey("LTAI5tVodjobsDemoKey0001", "vodjobs-demo-secret-not-for-production")
 
@@ -23,7 +28,31 @@ def _access_key(text: str) -> AccessKey:
     return AccessKey(key_id, secret)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _sts_credential(text: str) -> AccessKey:
+    parts = text.split(":", 3)
+    if len(parts) != 4 or not all(parts):
+        raise argparse.ArgumentTypeError("expected ID:SECRET:TOKEN:EXPIRATION (EXPIRATION as 2030-01-01T00:00:00Z)")
+    try:
+        expires_at = float(calendar.timegm(time.strptime(parts[3], "%Y-%m-%dT%H:%M:%SZ")))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"EXPIRATION {parts[3]!r} is not yyyy-MM-ddTHH:mm:ssZ") from None
+    return AccessKey(parts[0], parts[1], security_token=parts[2], expires_at=expires_at)
+
+
+def _qps(text: str) -> tuple[str, float]:
+    action, sep, rate = text.partition("=")
+    if not sep or action not in ACTIONS:
+        raise argparse.ArgumentTypeError(f"expected ACTION=RATE with ACTION one of {', '.join(ACTIONS)}")
+    try:
+        value = float(rate)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"RATE must be a positive number, got {rate!r}")
+    return action, value
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m vod_emulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one and prints it")
@@ -32,17 +61,42 @@ def main(argv: list[str] | None = None) -> int:
         "--access-key", type=_access_key, action="append", metavar="ID:SECRET",
         help="an AccessKey pair the emulator accepts (repeatable; default: the demo pair)",
     )
+    parser.add_argument(
+        "--sts-credential", type=_sts_credential, action="append", default=[], metavar="ID:SECRET:TOKEN:EXPIRATION",
+        help="STS credentials the emulator accepts until EXPIRATION (UTC, yyyy-MM-ddTHH:mm:ssZ); repeatable",
+    )
     parser.add_argument("--seed", type=Path, help='JSON file {"videos": [...], "templates": [...]} to load at start')
+    parser.add_argument("--state-dir", type=Path, help="keep state in SQLite here, across restarts (default: memory only)")
     parser.add_argument("--job-duration", type=float, default=2.0, help="seconds a job stays 'processing'")
     parser.add_argument("--random-seed", type=int, help="seed for generated ids (reproducible runs)")
+    parser.add_argument(
+        "--qps", type=_qps, action="append", default=[], metavar="ACTION=RATE",
+        help="calls per second allowed for ACTION (repeatable; defaults from the VOD docs, e.g. SubmitAIImageJob=30)",
+    )
+    parser.add_argument("--no-qps-limits", action="store_true", help="never throttle (e.g. for benchmarks)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
 
-    keys = args.access_key or [DEMO_ACCESS_KEY]
-    app = EmulatorApp(VodAccount(args.region, args.job_duration, args.random_seed), RequestVerifier(keys))
+    store = None
+    if args.state_dir:
+        try:
+            store = SqliteStore(args.state_dir, args.region)
+        except StateDirError as exc:
+            parser.error(str(exc))
+    keys = (args.access_key or ([] if args.sts_credential else [DEMO_ACCESS_KEY])) + args.sts_credential
+    limiter = RateLimiter({**DEFAULT_QPS, **dict(args.qps)}, enabled=not args.no_qps_limits)
+    app = EmulatorApp(
+        VodAccount(args.region, args.job_duration, args.random_seed, store=store),
+        RequestVerifier(keys), limiter, FaultInjector(args.random_seed),
+    )
     if args.seed:
         try:
             app.seed(json.loads(args.seed.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, TypeError) as exc:
             parser.error(f"cannot load seed file {args.seed}: {exc}")
     try:
         server = EmulatorServer(app, args.host, args.port)
@@ -56,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         server.server_close()
+        if store is not None:
+            store.close()
     return 0
 
 

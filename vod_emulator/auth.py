@@ -19,6 +19,7 @@ import hmac
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -91,7 +92,7 @@ class RequestVerifier:
         self._keys = {k.access_key_id: k for k in keys}
         self._clock = clock
         self._lock = threading.Lock()
-        self._nonces: dict[str, float] = {}
+        self._nonces: OrderedDict[str, float] = OrderedDict()  # nonce -> arrival time, oldest first
 
     def verify(self, request: RawRequest) -> Verified:
         if "authorization" in request.headers:
@@ -103,7 +104,12 @@ class RequestVerifier:
     # -- V3 ------------------------------------------------------------------------------
 
     def _verify_v3(self, request: RawRequest) -> Verified:
-        match = _AUTHORIZATION.match(request.headers["authorization"].strip())
+        authorization = request.headers["authorization"].strip()
+        algorithm = authorization.partition(" ")[0]
+        if algorithm != "ACS3-HMAC-SHA256":
+            # ACS3-HMAC-SM3 and ACS3-RSA-SHA256 exist, but the emulator verifies only the SDK default.
+            raise errors.invalid_signature_method(algorithm)
+        match = _AUTHORIZATION.match(authorization)
         if not match:
             raise errors.incomplete_signature("Authorization must read 'ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…'.")
         signed = match["signed"].split(";")
@@ -165,11 +171,11 @@ class RequestVerifier:
             raise errors.access_key_not_found()
         if key.security_token is not None:
             if token is None:
-                raise errors.ApiError(400, "MissingSecurityToken", "SecurityToken is mandatory for this AccessKeyId.")
+                raise errors.security_token_missing()
             if not hmac.compare_digest(token, key.security_token):
-                raise errors.ApiError(400, "InvalidSecurityToken.MismatchWithAccessKey", "The security token does not belong to this AccessKeyId.")
+                raise errors.security_token_mismatch()
             if key.expires_at is not None and self._clock() >= key.expires_at:
-                raise errors.ApiError(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired.")
+                raise errors.security_token_expired()
         return key
 
     def _check_time_and_nonce(self, timestamp: str, nonce: str) -> None:
@@ -177,10 +183,11 @@ class RequestVerifier:
         if abs(now - _parse_iso_utc(timestamp)) > ALLOWED_CLOCK_SKEW_SECONDS:
             raise errors.timestamp_expired(timestamp)
         with self._lock:
-            # Nonces only need remembering for as long as their timestamp is acceptable.
+            # A nonce needs remembering only while a replay could still pass the clock check:
+            # its timestamp is within the window of its arrival, so for two windows after it.
             horizon = now - 2 * ALLOWED_CLOCK_SKEW_SECONDS
-            if len(self._nonces) > 10_000:
-                self._nonces = {n: t for n, t in self._nonces.items() if t >= horizon}
+            while self._nonces and next(iter(self._nonces.values())) < horizon:
+                self._nonces.popitem(last=False)
             if nonce in self._nonces:
                 raise errors.nonce_used()
             self._nonces[nonce] = now

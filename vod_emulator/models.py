@@ -1,68 +1,102 @@
-"""The emulated VOD account: videos, AI templates and image-AI jobs, as plain objects (no HTTP).
+"""The emulated VOD account: videos, AI templates and image-AI jobs, as plain objects (no HTTP, no SQL).
 
-Every rule of the service lives here; `app.py` only parses and renders.
+Every rule of the service lives here or in `rules.py`; `actions.py` only parses and shapes JSON.
+Entities are frozen: a change makes a new object, so readers never see one half-updated.
+State is kept in memory and written through to an optional `StateStore` (SQLite, see store.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Protocol
 
-from vod_emulator import errors
-
-SUBMIT_REGIONS = ("cn-shanghai", "cn-beijing")
-USER_DATA_MAX_BYTES = 512
-MAX_JOB_IDS_PER_QUERY = 10
+from vod_emulator import errors, rules
 
 # CHOICE: while a job runs, GetAIImageJobs reports Status "processing" (the docs only list success/fail).
 STATUS_PROCESSING = "processing"
 STATUS_SUCCESS = "success"
 STATUS_FAIL = "fail"
+# CHOICE: a job can run on a video that has its source file; these states have none (or are blocked).
+VIDEO_STATES_WITHOUT_SOURCE = ("Uploading", "UploadFail", "Blocked")
+VIDEO_STATES = ("Uploading", "UploadFail", "UploadSucc", "Transcoding", "TranscodeFail", "Blocked", "Normal")
+IMAGES_PER_JOB = 2  # CHOICE: a successful job yields two images (the docs' example shows one or more)
 
 
 def iso_utc(epoch: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Video:
     video_id: str
     title: str = ""
+    status: str = "Normal"
     fail_ai_jobs: bool = False  # seeded so that every image-AI job on it fails
+    reference_id: str | None = None
+    duration: float = 60.0
+    size: int = 10_485_760
+    created_at: float = 0.0
 
 
-@dataclass
+@dataclass(frozen=True)
 class Template:
     template_id: str
     name: str
     template_type: str
     config: str
     created_at: float
+    modified_at: float
+    is_default: bool = False
+    source: str = "Custom"
 
 
-@dataclass
+@dataclass(frozen=True)
+class AIImage:
+    """One image a successful job produced (an entry of ListAIImageInfo once the job is done)."""
+
+    info_id: str
+    url: str
+    score: float
+    image_format: str
+
+
+@dataclass(frozen=True)
 class Job:
     job_id: str
     video_id: str
     template_id: str
-    template_config: str
+    template_config: str  # snapshot taken at submission
     user_data: str | None
     pipeline_id: str | None
     created_at: float
     ends_at: float
     fails: bool
-    request_id: str = ""
-    results: list[dict[str, Any]] = field(default_factory=list)
+    images: tuple[AIImage, ...] = ()
 
     def status(self, now: float) -> str:
         if now < self.ends_at:
             return STATUS_PROCESSING
         return STATUS_FAIL if self.fails else STATUS_SUCCESS
+
+    def sets_cover(self) -> bool:
+        return bool(json.loads(self.template_config or "{}").get("SetDefaultCover") == "true")
+
+
+class StateStore(Protocol):
+    """Where the account writes every change (store.SqliteStore); loaded once at start."""
+
+    def load(self) -> tuple[list[Video], list[Template], list[Job]]: ...
+    def put_video(self, video: Video) -> None: ...
+    def put_template(self, template: Template) -> None: ...
+    def delete_template(self, template_id: str) -> None: ...
+    def put_job(self, job: Job) -> None: ...
+    def clear(self) -> None: ...
 
 
 class VodAccount:
@@ -74,32 +108,58 @@ class VodAccount:
         job_duration: float = 2.0,
         seed: int | None = None,
         clock: Callable[[], float] = time.time,
+        store: StateStore | None = None,
     ) -> None:
         self.region = region
         self.job_duration = job_duration
         self._clock = clock
-        self._random = random.Random(seed)
+        self._random = random.Random(seed)  # the one source of every generated id and score
         self._lock = threading.Lock()
+        self._store = store
         self.videos: dict[str, Video] = {}
         self.templates: dict[str, Template] = {}
         self.jobs: dict[str, Job] = {}
+        if store is not None:
+            videos, templates, jobs = store.load()
+            self.videos = {v.video_id: v for v in videos}
+            self.templates = {t.template_id: t for t in templates}
+            self.jobs = {j.job_id: j for j in jobs}
 
-    def new_id(self) -> str:
+    def now(self) -> float:
+        return self._clock()
+
+    def new_request_id(self) -> str:
         with self._lock:
-            return f"{self._random.getrandbits(128):032x}"
+            h = f"{self._random.getrandbits(128):032X}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+    def _new_id_locked(self) -> str:
+        # A restarted emulator with the same --random-seed replays its ids; skip those in use.
+        while True:
+            candidate = f"{self._random.getrandbits(128):032x}"
+            if candidate not in self.jobs and candidate not in self.templates:
+                return candidate
 
     # -- seeding (admin) -------------------------------------------------------------------
 
-    def add_video(self, video_id: str, title: str = "", fail_ai_jobs: bool = False) -> Video:
-        video = Video(video_id, title, fail_ai_jobs)
+    def add_video(self, video: Video) -> Video:
+        if video.status not in VIDEO_STATES:
+            raise ValueError(f"Status must be one of {', '.join(VIDEO_STATES)}")
+        if not video.created_at:
+            video = dataclasses.replace(video, created_at=self._clock())
         with self._lock:
-            self.videos[video_id] = video
+            self.videos[video.video_id] = video
+            if self._store:
+                self._store.put_video(video)
         return video
 
     def add_template(self, name: str, template_type: str, config: str, template_id: str | None = None) -> Template:
-        template = Template(template_id or self.new_id(), name, template_type, config, self._clock())
+        """Create (or with a given id, replace) a template without the API's checks of name and config."""
+        rules.check_template_type(template_type)
         with self._lock:
-            self.templates[template.template_id] = template
+            now = self._clock()
+            template = Template(template_id or self._new_id_locked(), name, template_type, config, now, now)
+            self._put_template_locked(template)
         return template
 
     def reset(self) -> None:
@@ -107,93 +167,159 @@ class VodAccount:
             self.videos.clear()
             self.templates.clear()
             self.jobs.clear()
+            if self._store:
+                self._store.clear()
 
-    # -- actions ---------------------------------------------------------------------------
+    def _put_template_locked(self, template: Template) -> None:
+        self.templates[template.template_id] = template
+        if self._store:
+            self._store.put_template(template)
 
-    def submit_ai_image_job(
-        self, video_id: str, template_id: str, user_data: str | None, pipeline_id: str | None
-    ) -> Job:
-        if self.region not in SUBMIT_REGIONS:
-            raise errors.region_not_supported("SubmitAIImageJob", self.region)
+    # -- image-AI jobs ---------------------------------------------------------------------
+
+    def submit_ai_image_job(self, video_id: str, template_id: str, user_data: str | None, pipeline_id: str | None) -> Job:
+        rules.require_region("SubmitAIImageJob", self.region, rules.SUBMIT_REGIONS)
         if user_data is not None:
-            check_user_data(user_data)
+            rules.check_user_data(user_data)
+        # CHOICE: AIPipelineId is accepted as given (any value), stored, and changes nothing.
         with self._lock:
-            video = self.videos.get(video_id)
-            if video is None:
-                raise errors.video_not_found()
-            template = self.templates.get(template_id)
-            if template is None or template.template_type != "AIImage":
-                # CHOICE: an unknown template (or one of another type) is an InvalidParameter.
-                raise errors.invalid_parameter("AITemplateId", f"No AIImage template {template_id!r} exists.")
+            video = self._video_locked(video_id)
+            if video.status in VIDEO_STATES_WITHOUT_SOURCE:
+                raise errors.video_illegal_status(video.status)
+            template = self._template_locked(template_id)
+            if template.template_type != "AIImage":
+                # CHOICE: a template of another type is an invalid parameter, not a missing template.
+                raise errors.invalid_parameter("AITemplateId", f"Template {template_id} is of type {template.template_type}, not AIImage.")
             now = self._clock()
-            job = Job(
-                job_id=f"{self._random.getrandbits(128):032x}",
-                video_id=video_id,
-                template_id=template_id,
-                template_config=template.config,
-                user_data=user_data,
-                pipeline_id=pipeline_id,
-                created_at=now,
-                ends_at=now + self.job_duration,
-                fails=video.fail_ai_jobs,
-            )
-            job.results = self._results_for(job)
-            self.jobs[job.job_id] = job
+            job_id = self._new_id_locked()
+            job = Job(job_id, video_id, template_id, template.config, user_data, pipeline_id,
+                      created_at=now, ends_at=now + self.job_duration, fails=video.fail_ai_jobs)
+            if not job.fails:
+                job = dataclasses.replace(job, images=self._images_locked(job))
+            self.jobs[job_id] = job
+            if self._store:
+                self._store.put_job(job)
         return job
 
-    def get_ai_image_jobs(self, job_ids: list[str]) -> list[dict[str, Any]]:
-        if len(job_ids) > MAX_JOB_IDS_PER_QUERY:
-            raise errors.invalid_parameter("JobIds", f"At most {MAX_JOB_IDS_PER_QUERY} JobIds per call.")
-        now = self._clock()
+    def get_ai_image_jobs(self, job_ids: list[str]) -> list[Job]:
+        rules.require_region("GetAIImageJobs", self.region, rules.SUBMIT_REGIONS)
         with self._lock:
             # CHOICE: unknown JobIds are left out of AIImageJobList (no NonExist… field is documented).
-            found = [self.jobs[j] for j in dict.fromkeys(job_ids) if j in self.jobs]
-            return [render_job(job, now) for job in found]
+            return [self.jobs[j] for j in job_ids if j in self.jobs]
 
-    def _results_for(self, job: Job) -> list[dict[str, Any]]:
-        if job.fails:
-            return []
-        config = json.loads(job.template_config or "{}")
-        extension = "gif" if config.get("Format", "gif") == "gif" else "png"
-        return [
-            {
-                "Score": round(self._random.uniform(3.0, 9.0), 6),
-                "Url": f"http://outin-emulator.oss-{self.region}.aliyuncs.com/{job.video_id}/image/ai/{job.job_id}-{n:05d}.{extension}",
-            }
-            for n in (1, 2)
-        ]
+    def list_ai_image_info(self, video_id: str) -> list[tuple[Job, AIImage]]:
+        """The images of the video's finished, successful jobs, oldest job first."""
+        rules.require_region("ListAIImageInfo", self.region, rules.SUBMIT_REGIONS)
+        now = self._clock()
+        with self._lock:
+            self._video_locked(video_id)
+            done = [j for j in self.jobs.values() if j.video_id == video_id and j.status(now) == STATUS_SUCCESS]
+        return [(job, image) for job in sorted(done, key=lambda j: (j.ends_at, j.job_id)) for image in job.images]
 
+    def _images_locked(self, job: Job) -> tuple[AIImage, ...]:
+        extension = "png" if json.loads(job.template_config or "{}").get("Format") == "png" else "gif"
+        return tuple(
+            AIImage(
+                info_id=self._new_id_locked(),
+                url=f"http://outin-emulator.oss-{self.region}.aliyuncs.com/{job.video_id}/image/ai/{job.job_id}-{n:05d}.{extension}",
+                score=round(self._random.uniform(3.0, 9.0), 6),
+                image_format=extension,
+            )
+            for n in range(1, IMAGES_PER_JOB + 1)
+        )
 
-def check_user_data(user_data: str) -> None:
-    if len(user_data.encode("utf-8")) > USER_DATA_MAX_BYTES:
-        raise errors.invalid_parameter("UserData", f"UserData must be at most {USER_DATA_MAX_BYTES} bytes.")
-    try:
-        parsed = json.loads(user_data)
-    except ValueError:
-        raise errors.invalid_parameter("UserData", "UserData must be a JSON string.") from None
-    if not isinstance(parsed, dict) or not ({"MessageCallback", "Extend"} & parsed.keys()):
-        raise errors.invalid_parameter("UserData", "UserData must contain MessageCallback or Extend.")
+    # -- videos ----------------------------------------------------------------------------
 
+    def get_video(self, video_id: str | None, reference_id: str | None) -> tuple[Video, str]:
+        """The video and its cover URL ("" when none)."""
+        now = self._clock()
+        with self._lock:
+            found = self.videos.get(video_id) if video_id is not None else next(
+                (v for v in self.videos.values() if v.reference_id == reference_id), None)
+            if found is None:
+                raise errors.video_not_found()
+            video = found
+            # CHOICE: SetDefaultCover makes the best-scored image of the latest successful job the cover.
+            covering = [j for j in self.jobs.values()
+                        if j.video_id == video.video_id and j.status(now) == STATUS_SUCCESS and j.sets_cover() and j.images]
+        if not covering:
+            return video, ""
+        latest = max(covering, key=lambda j: (j.ends_at, j.job_id))
+        return video, max(latest.images, key=lambda i: i.score).url
 
-def render_job(job: Job, now: float) -> dict[str, Any]:
-    status = job.status(now)
-    if status == STATUS_FAIL:
-        code, message = "AIImageJobFailed", "The image AI job failed on this video."
-    elif status == STATUS_PROCESSING:
-        code, message = "Processing", "processing"
-    else:
-        code, message = "Success", "success"
-    item: dict[str, Any] = {
-        "JobId": job.job_id,
-        "VideoId": job.video_id,
-        "Status": status,
-        "Code": code,
-        "Message": message,
-        "AIImageResult": json.dumps(job.results, separators=(",", ":")) if status == STATUS_SUCCESS else "",
-        "TemplateId": job.template_id,
-        "TemplateConfig": job.template_config,
-        "CreationTime": iso_utc(job.created_at),
-    }
-    if job.user_data is not None:
-        item["UserData"] = job.user_data
-    return item
+    def _video_locked(self, video_id: str) -> Video:
+        video = self.videos.get(video_id)
+        if video is None:
+            raise errors.video_not_found()
+        return video
+
+    # -- AI templates ----------------------------------------------------------------------
+
+    def add_ai_template(self, name: str, template_type: str, config: str) -> Template:
+        rules.require_region("AddAITemplate", self.region, rules.TEMPLATE_REGIONS)
+        rules.check_template_type(template_type)
+        rules.check_template_name(name)
+        rules.check_template_config(template_type, config)
+        # CHOICE: template names need not be unique (the docs set no rule).
+        return self.add_template(name, template_type, config)
+
+    def get_ai_template(self, template_id: str) -> Template:
+        rules.require_region("GetAITemplate", self.region, rules.TEMPLATE_REGIONS)
+        with self._lock:
+            return self._template_locked(template_id)
+
+    def list_ai_templates(self, template_type: str) -> list[Template]:
+        rules.require_region("ListAITemplate", self.region, rules.TEMPLATE_REGIONS)
+        rules.check_template_type(template_type)
+        with self._lock:
+            found = [t for t in self.templates.values() if t.template_type == template_type]
+        # CHOICE: oldest first (the docs give no order).
+        return sorted(found, key=lambda t: (t.created_at, t.template_id))
+
+    def update_ai_template(self, template_id: str, name: str, config: str) -> Template:
+        rules.require_region("UpdateAITemplate", self.region, rules.TEMPLATE_REGIONS)
+        rules.check_template_name(name)
+        with self._lock:
+            template = self._template_locked(template_id)
+            rules.check_template_config(template.template_type, config)
+            updated = dataclasses.replace(template, name=name, config=config, modified_at=self._clock())
+            self._put_template_locked(updated)
+        return updated
+
+    def delete_ai_template(self, template_id: str) -> Template:
+        rules.require_region("DeleteAITemplate", self.region, rules.TEMPLATE_REGIONS)
+        with self._lock:
+            template = self._template_locked(template_id)
+            if template.is_default:
+                raise errors.default_template_not_deletable()
+            del self.templates[template_id]
+            if self._store:
+                self._store.delete_template(template_id)
+        # Jobs keep their snapshot of the config; GetAIImageJobs still reports them.
+        return template
+
+    def set_default_ai_template(self, template_id: str) -> Template:
+        # CHOICE: same regions as the other template actions (SetDefault's docstring names none).
+        rules.require_region("SetDefaultAITemplate", self.region, rules.TEMPLATE_REGIONS)
+        with self._lock:
+            template = self._template_locked(template_id)
+            now = self._clock()
+            for other in list(self.templates.values()):
+                if other.template_type == template.template_type and other.is_default and other.template_id != template_id:
+                    self._put_template_locked(dataclasses.replace(other, is_default=False, modified_at=now))
+            chosen = dataclasses.replace(template, is_default=True, modified_at=now)
+            self._put_template_locked(chosen)
+        return chosen
+
+    def get_default_ai_template(self, template_type: str) -> Template | None:
+        rules.require_region("GetDefaultAITemplate", self.region, rules.TEMPLATE_REGIONS)
+        rules.check_template_type(template_type, allowed=("AIMediaAudit",))  # documented: AIImage is refused
+        with self._lock:
+            # CHOICE: with no default set, the answer has no TemplateInfo (no error).
+            return next((t for t in self.templates.values() if t.template_type == template_type and t.is_default), None)
+
+    def _template_locked(self, template_id: str) -> Template:
+        template = self.templates.get(template_id)
+        if template is None:
+            raise errors.ai_template_not_found()
+        return template

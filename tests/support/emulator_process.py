@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,17 @@ class AccessKeyPair:
 class EmulatorProcess:
     """Start with `start()`, stop with `stop()`; admin calls go to /_emulator/."""
 
-    def __init__(self, access_key: AccessKeyPair, job_duration: float = 0.5) -> None:
+    def __init__(
+        self,
+        access_key: AccessKeyPair,
+        job_duration: float = 0.5,
+        state_dir: Path | None = None,
+        extra_args: Sequence[str] = (),
+    ) -> None:
         self.access_key = access_key
         self.job_duration = job_duration
+        self.state_dir = state_dir  # SQLite state kept here across stop()/start()
+        self.extra_args = tuple(extra_args)  # more `python -m vod_emulator` flags, e.g. ("--region", "ap-southeast-1")
         self.url = ""
         self._process: subprocess.Popen[str] | None = None
 
@@ -34,7 +43,8 @@ class EmulatorProcess:
         key = f"{self.access_key.access_key_id}:{self.access_key.access_key_secret}"
         self._process = subprocess.Popen(
             [sys.executable, "-m", "vod_emulator", "--port", "0", "--access-key", key,
-             "--job-duration", str(self.job_duration)],
+             "--job-duration", str(self.job_duration),
+             *(["--state-dir", str(self.state_dir)] if self.state_dir else []), *self.extra_args],
             cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
@@ -89,3 +99,20 @@ class EmulatorProcess:
     def submitted_job_ids(self, since: int = 0) -> list[str]:
         """JobIds of the SubmitAIImageJob calls that succeeded after `since`."""
         return [e["response"]["JobId"] for e in self.calls(since, "SubmitAIImageJob") if e["httpStatus"] == 200]
+
+    def add_videos(self, *videos: dict[str, Any]) -> None:
+        """Seed videos with every field, e.g. {"VideoId": …, "FailAIJobs": True} or {"VideoId": …, "Status": "Uploading"}."""
+        self._admin("POST", "videos", list(videos))
+
+    def set_faults(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """POST /_emulator/faults, e.g. {"actions": {"SubmitAIImageJob": {"errorRate": 1.0}}}; returns what is in force."""
+        described: dict[str, Any] = self._admin("POST", "faults", payload)
+        return described
+
+    def clear_faults(self) -> None:
+        """No fault rules, and the QPS limits the process started with."""
+        self._admin("POST", "faults", {"clear": True})
+
+    def reset(self) -> None:
+        """Forget every video, template, job, fault and log entry."""
+        self._admin("POST", "reset", {})

@@ -30,7 +30,7 @@ def configured(endpoint: str, **extra: str) -> AIImageJobProvider:
 
 
 def submits(server: EmulatorServer) -> list[dict[str, Any]]:
-    return [e for e in server.app._log if e["action"] == "SubmitAIImageJob"]
+    return [e for e in server.app.requests() if e["action"] == "SubmitAIImageJob"]
 
 
 def test_create_submits_once_and_records_the_job_id(inprocess_emulator: EmulatorServer) -> None:
@@ -88,12 +88,12 @@ def test_read_reports_a_job_the_service_does_not_know_as_gone(inprocess_emulator
 
 def test_delete_calls_no_api_and_can_repeat(inprocess_emulator: EmulatorServer) -> None:
     provider = configured(inprocess_emulator.url)
-    before = len(inprocess_emulator.app._log)
+    before = inprocess_emulator.app.log_position()
 
     provider.delete("j", {**JOB, "jobId": "j"})
     provider.delete("j", {**JOB, "jobId": "j"})
 
-    assert len(inprocess_emulator.app._log) == before
+    assert inprocess_emulator.app.log_position() == before
 
 
 def test_without_credentials_diff_works_and_create_says_what_to_set() -> None:
