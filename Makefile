@@ -6,7 +6,7 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint unit test-e2e clean
+.PHONY: setup demo test lint unit test-e2e bench-emulator clean
 
 setup:
 	@scripts/setup
@@ -26,6 +26,9 @@ unit: setup
 
 test-e2e: setup
 	python -m pytest $(PYTEST_ARGS) tests/e2e
+
+bench-emulator: setup
+	python bench/emulator.py
 
 clean:
 	rm -rf .pulumi-state .demo .pytest_cache .mypy_cache .ruff_cache

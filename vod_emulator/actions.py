@@ -18,7 +18,8 @@ from vod_emulator.models import STATUS_FAIL, STATUS_PROCESSING, STATUS_SUCCESS, 
 Params = Mapping[str, str]
 ActionHandler = Callable[[VodAccount, Params], dict[str, Any]]
 
-# Signed image URLs use CDN URL authentication type A: auth_key=<expiry>-<rand>-<uid>-<md5>.
+# CHOICE: FileURL is signed with CDN URL authentication type A (auth_key=<expiry>-<rand>-<uid>-<md5>),
+# valid for 30 minutes, under a key of the emulator's own.
 URL_AUTH_PRIVATE_KEY = "vod-emulator-url-auth-key"
 URL_AUTH_TTL_SECONDS = 1800
 
@@ -95,7 +96,7 @@ def render_image_info(job: Job, image: AIImage, now: float) -> dict[str, Any]:
         "Format": image.image_format,
         "Score": f"{image.score}",
         "Version": "1",  # CHOICE: every image is at its first version (nothing changes them)
-        "CreationTime": iso_utc(job.ends_at),
+        "CreationTime": iso_utc(job.ends_at),  # CHOICE: an image exists from the moment its job finished
     }
 
 

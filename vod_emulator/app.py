@@ -94,6 +94,7 @@ class EmulatorApp:
             handler = self._route(call)
             entry["auth"] = self.verifier.verify(
                 RawRequest(call.method, call.path, call.query, call.headers, call.body, call.form)).scheme
+            # CHOICE: flow control counts authenticated calls only, before their parameters are checked.
             if not self.limiter.allow(call.action):
                 raise errors.throttled()
             decision = self.faults.decide(call.action)

@@ -94,6 +94,7 @@ def security_token_expired() -> ApiError:
 # -- gateway: flow control and injected faults ------------------------------------------------
 
 def throttled() -> ApiError:
+    # CHOICE: no `x-acs-retry-after` header: VOD's docs give only the code and HTTP 400.
     return ApiError(400, "Throttling.User", "Request was denied due to user flow control.")
 
 

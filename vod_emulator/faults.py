@@ -52,7 +52,11 @@ class _Bucket:
 
 
 class RateLimiter:
-    """One token bucket per action for the whole account (every AccessKey shares it). Thread-safe."""
+    """One token bucket per action for the whole account. Thread-safe.
+
+    CHOICE: every AccessKey the emulator accepts belongs to the one emulated account, so all
+    share its limits (the docs: "the Alibaba Cloud account together with all its RAM users").
+    """
 
     def __init__(self, limits: Mapping[str, float] = DEFAULT_QPS, enabled: bool = True,
                  clock: Callable[[], float] = time.monotonic) -> None:
