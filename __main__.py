@@ -14,6 +14,8 @@ try:
 except (SpecError, SpecsNotFoundError) as exc:
     # Raised before any resource is registered: an invalid spec submits nothing.
     raise pulumi.RunError(str(exc)) from None
+if declared.templates or any(job.template_name or job.adopt for job in declared.jobs):
+    raise pulumi.RunError("`templates:`, `template:` and `adopt:` in specs are not supported by the provider yet; use templateId")
 
 jobs = {job.name: AIImageJob(job) for job in declared.jobs}
 pulumi.export("jobIds", {name: job.jobId for name, job in jobs.items()})

@@ -1,74 +1,31 @@
-"""Spec files (YAML under specs/) → validated, frozen JobSpec objects.
+"""Spec files (YAML under specs/) → validated, frozen JobSpec and TemplateSpec objects.
 
 Every problem in every file is collected first, then raised once as a SpecError
-whose lines read `path:line:column: field: message [code]`. Once a JobSpec
-exists it is valid; later code does not check it again.
+whose lines read `path:line:column: field: message [code]`. Loading the same
+files in another order gives the same list. Once a JobSpec exists it is valid;
+later code does not check it again. The format itself is defined in
+`spec_schema` (see specs/README.md); one file is checked by `spec_checks`;
+this module adds what needs every file at once: unique names and ids, and
+template references that resolve.
 """
 
 from __future__ import annotations
 
-import difflib
 import glob
-import json
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
-from vod_provider.yaml_nodes import Location, ReadResult, read_yaml
+from vod_provider.spec_checks import DocumentChecker
+from vod_provider.spec_model import JobSpec, Mention, ParsedSpec, SpecError, SpecIssue, SpecSet, TemplateSpec
+from vod_provider.spec_schema import USER_DATA_MAX_BYTES
+from vod_provider.yaml_nodes import MAX_FILE_BYTES, file_too_large, read_yaml
 
-USER_DATA_MAX_BYTES = 512
+__all__ = [
+    "DEFAULT_SPEC_GLOB", "USER_DATA_MAX_BYTES", "JobSpec", "ParsedSpec", "SpecError", "SpecIssue", "SpecSet",
+    "TemplateSpec", "display_path", "find_spec_files", "load_spec_files", "parse_spec_text",
+]
+
 DEFAULT_SPEC_GLOB = "specs/**/*.yaml"
-_ID_SHAPE = re.compile(r"^[0-9a-f]{32}$")
-_NAME_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-
-TOP_LEVEL_KEYS = ("jobs", "defaults")
-JOB_KEYS = ("videoId", "templateId", "userData", "pipelineId")
-DEFAULT_KEYS = ("userData", "pipelineId")
-USER_DATA_KEYS = ("MessageCallback", "Extend")
-
-
-@dataclass(frozen=True, order=True)
-class SpecIssue:
-    file: str
-    line: int
-    column: int
-    field: str
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.field}: {self.message} [{self.code}]"
-
-
-class SpecError(Exception):
-    """One or more spec files are invalid; `issues` lists every problem, sorted."""
-
-    def __init__(self, issues: Iterable[SpecIssue]) -> None:
-        self.issues = sorted(set(issues))
-        count = len(self.issues)
-        header = f"{count} problem{'s' if count != 1 else ''} in the job specs:"
-        super().__init__("\n".join([header, *(f"  {issue}" for issue in self.issues)]))
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    """One image-AI job as declared: what SubmitAIImageJob will be called with."""
-
-    name: str
-    video_id: str
-    template_id: str
-    user_data: str | None  # compact JSON, at most 512 bytes
-    pipeline_id: str | None
-    file: str
-    line: int
-
-
-@dataclass(frozen=True)
-class SpecSet:
-    jobs: tuple[JobSpec, ...]
-    files: tuple[str, ...]
 
 
 def find_spec_files(pattern: str, root: Path) -> list[Path]:
@@ -78,160 +35,95 @@ def find_spec_files(pattern: str, root: Path) -> list[Path]:
 
 
 def load_spec_files(paths: Sequence[Path], root: Path) -> SpecSet:
-    """Load and validate every file; raise one SpecError listing all problems."""
+    """Load and validate every file as one set; raise one SpecError listing all problems.
+
+    Files are shown relative to `root` when they are below it.
+    """
     issues: list[SpecIssue] = []
-    jobs: list[JobSpec] = []
-    shown = [_display(p, root) for p in paths]
+    parsed: list[ParsedSpec] = []
+    shown = [display_path(p, root) for p in paths]
     for path, name in zip(paths, shown, strict=True):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            issues.append(SpecIssue(name, 1, 1, "(file)", "unreadable", f"cannot read the file: {exc}"))
+        text, problem = _read(path, name)
+        if problem is not None:
+            issues.append(problem)
             continue
-        file_jobs, file_issues = parse_spec_text(text, name)
-        jobs.extend(file_jobs)
-        issues.extend(file_issues)
-    issues.extend(_duplicate_names(jobs))
+        assert text is not None
+        parsed.append(parse_spec_text(text, name))
+    for one in parsed:
+        issues.extend(one.issues)
+    issues.extend(cross_file_issues([m for one in parsed for m in one.mentions]))
     if issues:
         raise SpecError(issues)
-    return SpecSet(tuple(sorted(jobs, key=lambda j: j.name)), tuple(shown))
+    jobs = sorted((job for one in parsed for job in one.jobs), key=lambda j: j.name)
+    templates = sorted((t for one in parsed for t in one.templates), key=lambda t: t.name)
+    return SpecSet(tuple(jobs), tuple(sorted(set(shown))), tuple(templates))
 
 
-def parse_spec_text(text: str, file: str) -> tuple[list[JobSpec], list[SpecIssue]]:
-    """Parse one spec document. Pure: returns the jobs it declares and the problems found."""
-    read = read_yaml(text)
-    checker = _Checker(file, read)
-    for raw in read.issues:
-        checker.issue(raw.path, raw.code, raw.message, raw.location)
-    if read.issues:
-        return [], checker.issues
-    if read.value is None:
-        checker.issue((), "empty-file", "the file is empty; declare `jobs:` (see specs/README.md)")
-        return [], checker.issues
-    if not isinstance(read.value, dict):
-        checker.issue((), "root-type", f"the top level must be a mapping with `jobs:`, not {_kind(read.value)}")
-        return [], checker.issues
-    return checker.jobs(read.value), checker.issues
+def parse_spec_text(text: str, file: str) -> ParsedSpec:
+    """Check one spec document. Pure: the jobs and templates it declares, its mentions, the problems found."""
+    return DocumentChecker(file, read_yaml(text)).check()
 
 
-def _display(path: Path, root: Path) -> str:
+def cross_file_issues(mentions: Iterable[Mention]) -> list[SpecIssue]:
+    """Names and ids that collide across files, and template references that resolve to nothing."""
+    ordered = sorted(mentions)
+    issues: list[SpecIssue] = []
+    first: dict[tuple[str, str], Mention] = {}
+    for mention in ordered:
+        space = _NAMESPACE.get(mention.kind)
+        if space is None:
+            continue
+        other = first.setdefault((space, mention.value), mention)
+        if other is not mention:
+            issues.append(_collision(mention, other))
+    declared = {m.value for m in ordered if m.kind == "template"}
+    for mention in ordered:
+        if mention.kind == "template-ref" and mention.value not in declared:
+            known = ", ".join(sorted(declared)) or "none is declared"
+            issues.append(_issue(mention, "unknown-template",
+                                 f"no template named {mention.value!r} is declared under `templates:` in any spec file "
+                                 f"(declared: {known}); declare it, or use templateId for an existing template"))
+    return issues
+
+
+# Job names and aliases share one namespace: an alias names the job's former resource.
+_NAMESPACE = {"job": "job", "alias": "job", "template": "template", "adopt": "adopt"}
+
+
+def _collision(mention: Mention, other: Mention) -> SpecIssue:
+    where = f"{other.file}:{other.line}"
+    if mention.kind == "adopt":
+        return _issue(mention, "duplicate-adopt", f"JobId {mention.value} is also adopted by job {other.job!r} at {where}; "
+                                                  "a job can be adopted only once")
+    if mention.kind == "template":
+        return _issue(mention, "duplicate-template", f"template {mention.value!r} is also declared at {where}; "
+                                                     "template names are unique across all spec files")
+    what = {"job": "declared", "alias": f"an alias of job {other.job!r}"}[other.kind]
+    code = "duplicate-job" if mention.kind == other.kind == "job" else "duplicate-alias"
+    this = "job" if mention.kind == "job" else f"alias of job {mention.job!r}"
+    return _issue(mention, code, f"{this} {mention.value!r} is also {what} at {where}; "
+                                 "job names and aliases are unique across all spec files")
+
+
+def _issue(mention: Mention, code: str, message: str) -> SpecIssue:
+    return SpecIssue(mention.file, mention.line, mention.column, mention.field, code, message)
+
+
+def _read(path: Path, name: str) -> tuple[str | None, SpecIssue | None]:
+    """The file's text, or the issue that stops it being read (checked by size first: a huge file is not read)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raw = file_too_large(size)
+            return None, SpecIssue(name, 1, 1, "(file)", raw.code, raw.message)
+        return path.read_text(encoding="utf-8"), None
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, SpecIssue(name, 1, 1, "(file)", "unreadable", f"cannot read the file: {exc}")
+
+
+def display_path(path: Path, root: Path) -> str:
+    """How a spec file is named in messages: relative to `root` when below it."""
     try:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
         return str(path)
-
-
-def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
-        type(value), f"a {type(value).__name__}"
-    )
-
-
-def _duplicate_names(jobs: Sequence[JobSpec]) -> list[SpecIssue]:
-    first: dict[str, JobSpec] = {}
-    issues = []
-    for job in sorted(jobs, key=lambda j: (j.file, j.line)):
-        if job.name in first:
-            other = first[job.name]
-            issues.append(SpecIssue(job.file, job.line, 1, f"jobs.{job.name}", "duplicate-job",
-                                    f"job {job.name!r} is also declared at {other.file}:{other.line}; job names are unique across all spec files"))
-        else:
-            first[job.name] = job
-    return issues
-
-
-class _Checker:
-    """Validates one document's values, recording issues at their locations."""
-
-    def __init__(self, file: str, read: ReadResult) -> None:
-        self.file = file
-        self.read = read
-        self.issues: list[SpecIssue] = []
-
-    def issue(self, path: tuple[str, ...], code: str, message: str, at: Location | None = None) -> None:
-        where = at or self.read.locations.get(path) or Location(1, 1)
-        self.issues.append(SpecIssue(self.file, where.line, where.column, ".".join(path) or "(file)", code, message))
-
-    def unknown_keys(self, value: Mapping[str, Any], path: tuple[str, ...], allowed: Sequence[str]) -> None:
-        for key in value:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(allowed)}"
-                self.issue(path + (key,), "unknown-key", f"unknown key {key!r}; {hint}",
-                           self.read.key_locations.get(path + (key,)))
-
-    def jobs(self, doc: dict[str, Any]) -> list[JobSpec]:
-        self.unknown_keys(doc, (), TOP_LEVEL_KEYS)
-        defaults = doc.get("defaults") or {}
-        if not isinstance(defaults, dict):
-            self.issue(("defaults",), "type", f"must be a mapping, not {_kind(defaults)}")
-            defaults = {}
-        self.unknown_keys(defaults, ("defaults",), DEFAULT_KEYS)
-        jobs = doc.get("jobs")
-        if jobs is None:
-            self.issue(("jobs",) if "jobs" in doc else (), "missing-jobs", "declare the jobs under `jobs:` (name → job)")
-            return []
-        if not isinstance(jobs, dict):
-            self.issue(("jobs",), "type", f"must be a mapping of job name → job, not {_kind(jobs)}")
-            return []
-        out = []
-        for name, body in jobs.items():
-            job = self.job(name, body, defaults)
-            if job is not None:
-                out.append(job)
-        return out
-
-    def job(self, name: str, body: Any, defaults: Mapping[str, Any]) -> JobSpec | None:
-        path = ("jobs", name)
-        before = len(self.issues)
-        if not _NAME_SHAPE.match(name):
-            self.issue(path, "job-name", "job names start with a letter or digit and use only letters, digits, '_', '.', '-' (at most 100)",
-                       self.read.key_locations.get(path))
-        if not isinstance(body, dict):
-            self.issue(path, "type", f"a job is a mapping with videoId and templateId, not {_kind(body)}")
-            return None
-        self.unknown_keys(body, path, JOB_KEYS)
-        video_id = self.cloud_id(body, path, "videoId", required=True)
-        template_id = self.cloud_id(body, path, "templateId", required=True)
-        pipeline_id = self.cloud_id({**defaults, **body}, path, "pipelineId", required=False)
-        user_data = self.user_data(body, defaults, path)
-        if len(self.issues) > before:
-            return None
-        assert video_id is not None and template_id is not None
-        return JobSpec(name, video_id, template_id, user_data, pipeline_id, self.file,
-                       self.read.key_locations.get(path, Location(1, 1)).line)
-
-    def cloud_id(self, body: Mapping[str, Any], path: tuple[str, ...], key: str, required: bool) -> str | None:
-        if key not in body or body[key] is None:
-            if required:
-                self.issue(path, "missing-field", f"{key} is required")
-            return None
-        value = body[key]
-        if not isinstance(value, str) or not _ID_SHAPE.match(value):
-            self.issue(path + (key,), "id-shape", f"{value!r} is not a VOD id (32 lower-case hex characters)")
-            return None
-        return value
-
-    def user_data(self, body: Mapping[str, Any], defaults: Mapping[str, Any], path: tuple[str, ...]) -> str | None:
-        field_path = path + ("userData",)
-        merged: dict[str, Any] = {}
-        for source, where in ((defaults.get("userData"), ("defaults", "userData")), (body.get("userData"), field_path)):
-            if source is None:
-                continue
-            if not isinstance(source, dict):
-                self.issue(where, "type", f"userData is a mapping with MessageCallback and/or Extend, not {_kind(source)}")
-                return None
-            self.unknown_keys(source, where, USER_DATA_KEYS)
-            merged.update(source)
-        if not merged:
-            return None
-        if not ({"MessageCallback", "Extend"} & merged.keys()):
-            self.issue(field_path if "userData" in body else path, "user-data-content", "userData must contain MessageCallback or Extend")
-            return None
-        text = json.dumps(merged, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
-        size = len(text.encode("utf-8"))
-        if size > USER_DATA_MAX_BYTES:
-            self.issue(field_path if "userData" in body else path, "user-data-size",
-                       f"userData serialises to {size} bytes of JSON; the API accepts at most {USER_DATA_MAX_BYTES}")
-            return None
-        return text

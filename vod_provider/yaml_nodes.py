@@ -2,21 +2,25 @@
 
 PyYAML's loaders silently keep the last of two duplicate keys and construct
 Python objects from tags. Here the document is composed into YAML nodes with
-the safe resolver and walked by hand, so that duplicate keys, foreign tags and
-hostile documents (alias bombs, deep nesting, huge files) become located
-issues instead of surprises. Pure: text in, values and issues out.
+the safe resolver and walked by hand, so that duplicate keys, foreign tags,
+YAML 1.1 surprises (`yes` as a boolean, `010` as 8, unquoted dates) and hostile
+documents (alias bombs, deep nesting, huge files) become located issues
+instead of surprises. Every bound names itself when hit. Pure: text in,
+values and issues out.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 MAX_FILE_BYTES = 1024 * 1024
-MAX_NODES = 100_000
-MAX_DEPTH = 32
+MAX_NODES = 100_000  # values after alias expansion
+MAX_DEPTH = 32  # mappings and lists inside the top-level mapping
 
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -25,6 +29,8 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
+_PLAIN_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_PLAIN_BOOL = ("true", "false")
 Path_ = tuple[str, ...]
 
 
@@ -55,9 +61,14 @@ class _Bound(Exception):
         self.issue = issue
 
 
-def _loc(node: yaml.Node | yaml.Mark) -> Location:
-    mark = node.start_mark if isinstance(node, yaml.Node) else node
-    return Location(mark.line + 1, mark.column + 1)
+def _loc(node: yaml.Node | yaml.Mark | yaml.Event) -> Location:
+    mark = node if isinstance(node, yaml.Mark) else node.start_mark
+    return Location(mark.line + 1, mark.column + 1) if mark is not None else Location(1, 1)
+
+
+def file_too_large(size: int) -> RawIssue:
+    return RawIssue(Location(1, 1), (), "file-too-large",
+                    f"the file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes (split it into several spec files)")
 
 
 def read_yaml(text: str) -> ReadResult:
@@ -65,19 +76,16 @@ def read_yaml(text: str) -> ReadResult:
     result = ReadResult(None, {}, {}, [])
     size = len(text.encode("utf-8"))
     if size > MAX_FILE_BYTES:
-        result.issues.append(
-            RawIssue(Location(1, 1), (), "file-too-large", f"file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes")
-        )
+        result.issues.append(file_too_large(size))
         return result
     try:
+        too_deep = _first_too_deep(text)
+        if too_deep is not None:
+            result.issues.append(too_deep)
+            return result
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = _loc(mark) if mark is not None else Location(1, 1)
-        problem = (exc.problem or "invalid YAML").strip()
-        if "\t" in text and ("tab" in problem.lower() or "'\\t'" in problem):
-            problem += " (YAML does not allow tabs for indentation; use spaces)"
-        result.issues.append(RawIssue(where, (), "yaml-syntax", problem))
+        result.issues.append(_syntax_issue(exc, text))
         return result
     except yaml.YAMLError as exc:
         result.issues.append(RawIssue(Location(1, 1), (), "yaml-syntax", str(exc)))
@@ -98,6 +106,28 @@ def read_yaml(text: str) -> ReadResult:
     return result
 
 
+def _first_too_deep(text: str) -> RawIssue | None:
+    """Measure nesting on the event stream, before PyYAML's recursive composer could overflow the stack."""
+    depth = -1  # the top-level mapping is depth 0, as in _Walker
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return RawIssue(_loc(event), (), "too-deep", f"values are nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
+
+
+def _syntax_issue(exc: yaml.MarkedYAMLError, text: str) -> RawIssue:
+    mark = exc.problem_mark or exc.context_mark
+    where = _loc(mark) if mark is not None else Location(1, 1)
+    problem = (exc.problem or "invalid YAML").strip()
+    if "\t" in text and ("tab" in problem.lower() or "'\\t'" in problem):
+        problem += " (YAML does not allow tabs for indentation; use spaces)"
+    return RawIssue(where, (), "yaml-syntax", problem)
+
+
 class _Walker:
     def __init__(self, result: ReadResult) -> None:
         self.result = result
@@ -108,8 +138,10 @@ class _Walker:
         self.count += 1
         if self.count > MAX_NODES:
             raise _Bound(RawIssue(_loc(node), path, "too-many-nodes",
-                                  f"the document expands to more than {MAX_NODES} values (alias expansion?)"))
-        if depth > MAX_DEPTH:
+                                  f"the document expands to more than {MAX_NODES} values (an alias bomb?); "
+                                  "write the values out instead of repeating aliases"))
+        is_container = isinstance(node, (yaml.MappingNode, yaml.SequenceNode))
+        if is_container and depth > MAX_DEPTH:  # reachable only through aliases: the event scan bounds written nesting
             raise _Bound(RawIssue(_loc(node), path, "too-deep", f"values are nested more than {MAX_DEPTH} levels deep"))
         self.result.locations.setdefault(path, _loc(node))
         if isinstance(node, yaml.MappingNode):
@@ -119,10 +151,33 @@ class _Walker:
                 self._tag_issue(node, path)
             return [self.walk(item, path + (str(i),), depth + 1) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
+        return self._scalar(node, path)
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        if node.tag == "tag:yaml.org,2002:timestamp" and node.style is None:
+            self._issue(node, path, "unquoted-date", f"YAML reads {node.value} as a date; quote it ('{node.value}') to keep it text")
+            return node.value
         if node.tag not in _SCALAR_TAGS:
             self._tag_issue(node, path)
             return node.value
-        return self.constructor.construct_object(node)
+        value = self.constructor.construct_object(node)
+        if node.style is None:
+            self._ambiguous_plain_scalar(node, path, value)
+        return value
+
+    def _ambiguous_plain_scalar(self, node: yaml.ScalarNode, path: Path_, value: Any) -> None:
+        text = node.value
+        if node.tag == "tag:yaml.org,2002:bool" and text.lower() not in _PLAIN_BOOL:
+            self._issue(node, path, "ambiguous-boolean",
+                        f"YAML 1.1 reads {text} as the boolean {str(value).lower()}; write {str(value).lower()}, or quote it ('{text}') for text")
+        elif node.tag == "tag:yaml.org,2002:int" and not _PLAIN_INT.match(text):
+            self._issue(node, path, "ambiguous-number",
+                        f"YAML 1.1 reads {text} as the number {value}; write {value}, or quote it ('{text}') for text")
+        elif node.tag == "tag:yaml.org,2002:float" and not math.isfinite(value):
+            self._issue(node, path, "not-json", f"{text} is not a number JSON can carry; quote it ('{text}') for text")
+        elif node.tag == "tag:yaml.org,2002:float" and (":" in text or "_" in text):
+            self._issue(node, path, "ambiguous-number",
+                        f"YAML 1.1 reads {text} as the number {value}; write {value}, or quote it ('{text}') for text")
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         if node.tag != "tag:yaml.org,2002:map":
@@ -130,25 +185,25 @@ class _Walker:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.result.issues.append(RawIssue(_loc(key_node), path, "merge-key",
-                                                   "merge keys ('<<') are not allowed; write the values out"))
+                self._issue(key_node, path, "merge-key", "merge keys ('<<') are not allowed; write the values out, or use `defaults:`")
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
-                self.result.issues.append(RawIssue(_loc(key_node), path, "key-type", "mapping keys must be plain strings"))
+                self._issue(key_node, path, "key-type", "mapping keys must be plain text, not a list, mapping or tagged value")
                 continue
             key = str(key_node.value)
             child = path + (key,)
             if key in out:
                 first = self.result.key_locations[child]
-                self.result.issues.append(RawIssue(
-                    _loc(key_node), child, "duplicate-key",
-                    f"duplicate key {key!r} (first defined at line {first.line}, column {first.column}); "
-                    "YAML would silently keep only the last one",
-                ))
+                self._issue(key_node, child, "duplicate-key",
+                            f"duplicate key {key!r} (first at line {first.line}, column {first.column}); "
+                            "YAML would silently keep only the last one: remove or rename one")
                 continue
             self.result.key_locations[child] = _loc(key_node)
             out[key] = self.walk(value_node, child, depth + 1)
         return out
 
+    def _issue(self, node: yaml.Node, path: Path_, code: str, message: str) -> None:
+        self.result.issues.append(RawIssue(_loc(node), path, code, message))
+
     def _tag_issue(self, node: yaml.Node, path: Path_) -> None:
-        self.result.issues.append(RawIssue(_loc(node), path, "tag", f"YAML tag {node.tag!r} is not allowed in specs"))
+        self._issue(node, path, "tag", f"YAML tag {node.tag!r} is not allowed in specs; remove it (specs hold plain values only)")

@@ -1,0 +1,127 @@
+"""`vodjobs validate`, as a developer, pre-commit and a CI job run it."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEMPLATE, VIDEOS
+from tests.support.pulumi_stack import VENV_BIN
+from vod_provider.cli import main
+
+GOOD = f"jobs:\n  trailer-cover:\n    videoId: {VIDEOS['trailer']}\n    templateId: {TEMPLATE}\n"
+BAD = f"jobs:\n  keynote-cover:\n    videoId: {VIDEOS['keynote']}\n    templateid: {TEMPLATE}\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "specs" / "more").mkdir(parents=True)
+    (tmp_path / "specs" / "good.yaml").write_text(GOOD)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(["validate", *args], out=out)
+    return code, out.getvalue()
+
+
+def test_valid_specs_exit_0_with_a_summary(project: Path) -> None:
+    assert run() == (0, "valid: 1 job and 0 templates in 1 file\n")
+
+
+def test_one_bad_file_exits_1_listing_every_problem(project: Path) -> None:
+    (project / "specs" / "bad.yaml").write_text(BAD)
+
+    code, text = run()
+
+    assert code == 1
+    assert text.splitlines()[0].startswith("specs/bad.yaml:3:5: jobs.keynote-cover: templateId is required")
+    assert text.splitlines()[1] == ("specs/bad.yaml:4:5: jobs.keynote-cover.templateid: "
+                                    "unknown key 'templateid'; did you mean 'templateId'? [unknown-key]")
+    assert text.splitlines()[2] == "invalid: 2 problems in the job specs; fix every one (nothing is submitted until then)"
+
+
+@pytest.mark.parametrize(
+    ("args", "files"),
+    [
+        pytest.param((), ["specs/good.yaml", "specs/more/other.yaml"], id="default glob specs/**/*.yaml"),
+        pytest.param(("specs",), ["specs/good.yaml", "specs/more/other.yaml"], id="a directory"),
+        pytest.param(("specs/more/*.yaml",), ["specs/more/other.yaml"], id="a glob"),
+        pytest.param(("specs/good.yaml", "specs/good.yaml", "specs"), ["specs/good.yaml", "specs/more/other.yaml"],
+                     id="a file named twice is read once"),
+    ],
+)
+def test_paths_name_files_directories_or_globs(project: Path, args: tuple[str, ...], files: list[str]) -> None:
+    other = GOOD.replace("trailer-cover", "keynote-cover").replace(VIDEOS["trailer"], VIDEOS["keynote"])
+    (project / "specs" / "more" / "other.yaml").write_text(other)
+
+    code, text = run("--format", "json", *args)
+
+    assert code == 0, text
+    assert json.loads(text)["files"] == files
+
+
+def test_a_path_that_names_nothing_is_a_problem_not_an_empty_set(project: Path) -> None:
+    code, text = run("--format", "json", "spec/*.yaml")
+
+    assert code == 1
+    assert json.loads(text)["issues"] == [{"file": "spec/*.yaml", "line": 1, "column": 1, "field": "(file)",
+                                           "code": "no-files", "message": "no spec file matches this path"}]
+
+
+def test_json_format_lists_files_jobs_templates_and_issues(project: Path) -> None:
+    (project / "specs" / "bad.yaml").write_text(BAD)
+
+    code, text = run("--format", "json")
+
+    report = json.loads(text)
+    assert code == 1
+    assert report["valid"] is False and report["jobs"] == [] and report["templates"] == []
+    assert report["files"] == ["specs/bad.yaml", "specs/good.yaml"]
+    assert [(i["file"], i["line"], i["column"], i["code"]) for i in report["issues"]] == [
+        ("specs/bad.yaml", 3, 5, "one-of"), ("specs/bad.yaml", 4, 5, "unknown-key")]
+
+
+def test_github_format_prints_one_annotation_per_problem_on_its_line(project: Path) -> None:
+    (project / "specs" / "bad.yaml").write_text(BAD)
+
+    code, text = run("--format", "github")
+
+    assert code == 1
+    assert text.splitlines()[1] == ("::error file=specs/bad.yaml,line=4,col=5,title=jobs.keynote-cover.templateid [unknown-key]::"
+                                    "unknown key 'templateid'; did you mean 'templateId'?")
+    assert sum(line.startswith("::error ") for line in text.splitlines()) == 2
+
+
+def test_github_annotations_escape_what_would_end_a_property_or_a_line(project: Path) -> None:
+    (project / "specs" / "a,b:c%.yaml").write_text("jobs: 5\n")
+
+    code, text = run("--format", "github", "specs/a,b:c%.yaml")
+
+    assert code == 1
+    assert text.splitlines()[0] == "::error file=specs/a%2Cb%3Ac%25.yaml,line=1,col=7,title=jobs [type]::" \
+                                   "must be a mapping of job name → job (write `jobs: {}` for none), not the number 5"
+
+
+def test_an_unknown_format_is_a_usage_error(project: Path) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run("--format", "xml")
+
+    assert exited.value.code == 2
+
+
+def test_the_installed_console_command_validates(project: Path) -> None:
+    command = VENV_BIN / "vodjobs"
+    assert command.exists(), "the vodjobs command is not installed: run `make setup` (pip install -e . into .venv)"
+    (project / "specs" / "bad.yaml").write_text(BAD)
+
+    done = subprocess.run([str(command), "validate", "--format", "github"], cwd=project, capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 1, done.stderr
+    assert sum(line.startswith("::error file=specs/bad.yaml,") for line in done.stdout.splitlines()) == 2

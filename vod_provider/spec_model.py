@@ -1,0 +1,111 @@
+"""The values spec loading produces: frozen JobSpec and TemplateSpec objects, and located SpecIssues."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+TemplateFormat = Literal["gif", "png"]
+
+
+@dataclass(frozen=True, order=True)
+class SpecIssue:
+    file: str
+    line: int
+    column: int
+    field: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.field}: {self.message} [{self.code}]"
+
+
+class SpecError(Exception):
+    """One or more spec files are invalid; `issues` lists every problem, sorted."""
+
+    def __init__(self, issues: Iterable[SpecIssue]) -> None:
+        self.issues = sorted(set(issues))
+        count = len(self.issues)
+        header = f"{count} problem{'s' if count != 1 else ''} in the job specs:"
+        super().__init__("\n".join([header, *(f"  {issue}" for issue in self.issues)]))
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One image-AI job as declared: what SubmitAIImageJob will be called with, and how vodjobs treats it.
+
+    Exactly one of `template_id` (a literal AITemplateId) and `template_name` (a
+    template declared under `templates:`) is set. Two JobSpecs are equal when
+    they declare the same job, wherever they are written (`file`, `line`).
+    """
+
+    name: str
+    video_id: str
+    template_id: str | None
+    user_data: str | None  # compact JSON, at most 512 bytes
+    pipeline_id: str | None
+    file: str = field(compare=False)
+    line: int = field(compare=False)
+    template_name: str | None = None
+    aliases: tuple[str, ...] = ()
+    revision: int = 0
+    wait_seconds: float | None = None  # None: do not wait for the job to end
+    adopt: str | None = None  # JobId of an existing job to record instead of submitting
+
+    def __post_init__(self) -> None:
+        if (self.template_id is None) == (self.template_name is None):
+            raise ValueError(f"job {self.name!r}: set exactly one of template_id and template_name")
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """One AIImage template as declared under `templates:`."""
+
+    name: str
+    format: TemplateFormat
+    set_default_cover: bool
+    file: str = field(compare=False)
+    line: int = field(compare=False)
+
+    def template_config(self) -> str:
+        """The TemplateConfig the API expects, e.g. `{"Format":"gif","SetDefaultCover":"true"}`."""
+        config = {"Format": self.format, "SetDefaultCover": "true" if self.set_default_cover else "false"}
+        return json.dumps(config, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class SpecSet:
+    """Everything the spec files declare, valid as a whole; jobs and templates sorted by name."""
+
+    jobs: tuple[JobSpec, ...]
+    files: tuple[str, ...]
+    templates: tuple[TemplateSpec, ...] = ()
+
+
+MentionKind = Literal["job", "template", "alias", "adopt", "template-ref"]
+
+
+@dataclass(frozen=True, order=True)
+class Mention:
+    """A name or id that must be unique, or must exist, across all spec files; and where it is written."""
+
+    file: str
+    line: int
+    column: int
+    field: str
+    kind: MentionKind
+    value: str
+    job: str  # the job it belongs to ("" for a template)
+
+
+@dataclass
+class ParsedSpec:
+    """One file's result: what it declares (only when it has no issue) and what it mentions."""
+
+    jobs: list[JobSpec]
+    templates: list[TemplateSpec]
+    mentions: list[Mention]
+    issues: list[SpecIssue]
