@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from vod_emulator import errors, rules
 from vod_emulator.models import STATUS_FAIL, STATUS_PROCESSING, STATUS_SUCCESS, AIImage, Job, Template, Video, VodAccount, iso_utc
 
+# CHOICE: parameters an action does not take (the SDK-only OwnerId…, or any other) are ignored, not rejected.
 Params = Mapping[str, str]
 ActionHandler = Callable[[VodAccount, Params], dict[str, Any]]
 

@@ -8,14 +8,16 @@ QPS limit → injected faults (faults.py) → the action (actions.py, models.py)
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from vod_emulator import errors
-from vod_emulator.actions import ACTIONS
+from vod_emulator.actions import ACTIONS, ActionHandler
 from vod_emulator.admin import handle_admin
 from vod_emulator.auth import V1_AUTH_PARAMETERS, RawRequest, RequestVerifier
 from vod_emulator.faults import NO_FAULT, Decision, FaultInjector, RateLimiter
@@ -99,8 +101,10 @@ class EmulatorApp:
                 raise errors.throttled()
             decision = self.faults.decide(call.action)
             if decision is not NO_FAULT:
-                entry["fault"] = self._apply(decision)
-            result = handler(self.account, api_params)
+                entry["fault"] = {"latencyMs": decision.latency * 1000, "droppedResponse": decision.drop_response,
+                                  "injectedError": decision.error.code if decision.error else None}
+                self._apply(decision)
+            result = self._run(handler, api_params)
             drop = decision.drop_response
         except errors.ApiError as error:
             entry.update(httpStatus=error.http_status, code=error.code)
@@ -112,7 +116,16 @@ class EmulatorApp:
         return HttpResponse(200, {"RequestId": request_id, **result}, headers,
                             xml_root=f"{call.action}Response" if call.wants_xml else None, drop_connection=drop)
 
-    def _route(self, call: _Call) -> Any:
+    def _run(self, handler: ActionHandler, params: dict[str, str]) -> dict[str, Any]:
+        try:
+            return handler(self.account, params)
+        except errors.ApiError:
+            raise
+        except Exception:  # an emulator bug: answer as the cloud does for unknown failures, and say where
+            traceback.print_exc(file=sys.stderr)
+            raise errors.internal_error() from None
+
+    def _route(self, call: _Call) -> ActionHandler:
         if call.method not in ("GET", "POST"):
             raise errors.unsupported_method(call.method)
         if not call.action:
@@ -130,12 +143,11 @@ class EmulatorApp:
         return handler
 
     @staticmethod
-    def _apply(decision: Decision) -> dict[str, Any]:
+    def _apply(decision: Decision) -> None:
         if decision.latency:
             time.sleep(decision.latency)
         if decision.error is not None:
             raise decision.error
-        return {"latencyMs": decision.latency * 1000, "droppedResponse": decision.drop_response}
 
     def _error_body(self, error: errors.ApiError, request_id: str) -> dict[str, Any]:
         return {

@@ -128,6 +128,10 @@ def injected(code: str, http_status: int | None = None) -> ApiError:
     return ApiError(status, code, _INJECTED_MESSAGES.get(code, f"Injected fault {code}."))
 
 
+def internal_error() -> ApiError:
+    return ApiError(500, "InternalError", "The request processing has failed due to some unknown error.")
+
+
 # -- VOD domain -------------------------------------------------------------------------------
 
 def video_not_found() -> ApiError:

@@ -53,6 +53,7 @@ def test_an_injected_error_answers_its_code_and_runs_nothing(emu: EmulatorProces
 
     assert outcomes == [(503, "ServiceUnavailable")] * 5
     assert emu.submitted_job_ids(mark) == []
+    assert [e["fault"]["injectedError"] for e in emu.calls(mark)] == ["ServiceUnavailable"] * 5
 
 
 def test_errors_come_at_about_the_configured_rate_with_the_configured_status(emu: EmulatorProcess) -> None:
