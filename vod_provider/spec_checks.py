@@ -97,10 +97,8 @@ class DocumentChecker:
         present = [key for key in section.one_of if key in body]
         if section.one_of and len(present) != 1:
             either = " or ".join(section.one_of)
-            message = f"{either} is required" if not present else f"set only one of {either}, not both"
-            if section is schema.JOB and not present:  # the common case gets the common advice
-                message = "templateId is required (or template: the name of a template declared under `templates:`)"
-            self.issue(path, "one-of", message)
+            missing = section.one_of_missing or f"{either} is required"
+            self.issue(path, "one-of", missing if not present else f"set only one of {either}, not both")
         if section.any_of and not any(key in body for key in section.any_of):
             either = " and/or ".join(f"`{key}:`" for key in section.any_of)
             self.issue(path, "missing-field", f"{section.title} must declare {either}")

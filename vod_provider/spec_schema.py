@@ -53,12 +53,14 @@ class Field:
 
 @dataclass(frozen=True)
 class Section:
-    """A mapping with known keys; `one_of`: exactly one of these keys; `any_of`: at least one."""
+    """A mapping with known keys; `one_of`: exactly one of these keys (`one_of_missing`: the advice when none is
+    there); `any_of`: at least one."""
 
     title: str
     fields: tuple[Field, ...]
     one_of: tuple[str, ...] = ()
     any_of: tuple[str, ...] = ()
+    one_of_missing: str = ""
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -92,7 +94,8 @@ JOB = Section("a job", (
     Field("revision", Kind.REVISION, "Bump to submit the job again although its inputs did not change (default 0)."),
     Field("wait", Kind.WAIT, _WAIT_DOC),
     Field("adopt", Kind.CLOUD_ID, "JobId of a job submitted outside vodjobs: record it instead of submitting a new one."),
-), one_of=("template", "templateId"))
+), one_of=("template", "templateId"),
+   one_of_missing="templateId is required (or template: the name of a template declared under `templates:`)")
 
 TEMPLATE = Section("a template", (
     Field("format", Kind.TEMPLATE_FORMAT, "Format of the images the template produces: gif or png.", required=True),

@@ -11,12 +11,12 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings, target
 from hypothesis import strategies as st
 
-from tests.unit.test_schema_json import SCHEMA_FILE
 from vod_provider.spec import JobSpec, TemplateSpec, parse_spec_text
+from vod_provider.spec_jsonschema import SCHEMA_PATH
 from vod_provider.spec_render import render_spec
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-VALIDATOR = jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+VALIDATOR = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 WAITS = {False: None, True: 1800.0, "90s": 90.0, "10m": 600.0, "1h30m": 5400.0, "24h": 86400.0}
 
 names = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,24}", fullmatch=True)
