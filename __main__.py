@@ -1,10 +1,11 @@
 """The vodjobs Pulumi program: one AIImageJob per job declared in the spec files; exports their JobIds."""
 
 from pathlib import Path
+from typing import Any
 
 import pulumi
 
-from vod_provider.program import SpecsNotFoundError, load_declared_jobs
+from vod_provider.program import SpecsNotFoundError, failed_job_message, load_declared_jobs
 from vod_provider.resources import AIImageJob
 from vod_provider.spec import DEFAULT_SPEC_GLOB, SpecError
 
@@ -19,3 +20,17 @@ if declared.templates or any(job.template_name or job.adopt for job in declared.
 
 jobs = {job.name: AIImageJob(job) for job in declared.jobs}
 pulumi.export("jobIds", {name: job.jobId for name, job in jobs.items()})
+pulumi.export("jobs", {name: {"jobId": job.jobId, "status": job.status} for name, job in jobs.items()})
+
+
+def _fail_if_failed(name: str, values: list[Any]) -> None:
+    job_id, status, code, message = values
+    if status == "fail":
+        # The job is already recorded in state; failing the run makes the pipeline say so.
+        raise pulumi.RunError(failed_job_message(name, job_id, code, message))
+
+
+for name, job in jobs.items():
+    pulumi.Output.all(job.jobId, job.status, job.errorCode, job.errorMessage).apply(
+        lambda values, name=name: _fail_if_failed(name, values)
+    )

@@ -14,8 +14,9 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-# The inputs of an AIImageJob resource, as they travel to the provider.
-JOB_INPUT_KEYS = ("videoId", "templateId", "userData", "pipelineId")
+# The inputs that define a job: changing any of them submits a new job. (Other inputs, such as
+# jobName, adopt and waitSeconds, steer how a job is created and never cause a replacement.)
+JOB_INPUT_KEYS = ("videoId", "templateId", "userData", "pipelineId", "revision")
 
 # During preview an input that depends on another resource's output is unknown.
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -44,8 +45,14 @@ class JobDiff:
 
 
 def job_essence(props: Mapping[str, Any]) -> dict[str, Any]:
-    """The job inputs alone; an absent optional input and a None one are the same thing."""
-    return {key: props[key] for key in JOB_INPUT_KEYS if props.get(key) is not None}
+    """The job inputs alone; an absent optional input and a None one (or revision 0) are the same thing."""
+    essence = {key: props[key] for key in JOB_INPUT_KEYS if props.get(key) is not None}
+    revision = essence.get("revision")
+    if isinstance(revision, float) and revision.is_integer():
+        essence["revision"] = int(revision)  # numbers travel as doubles on the wire
+    if essence.get("revision") == 0:
+        del essence["revision"]
+    return essence
 
 
 def diff_job(olds: Mapping[str, Any], news: Mapping[str, Any]) -> JobDiff:

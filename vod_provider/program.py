@@ -20,3 +20,14 @@ def load_declared_jobs(pattern: str, project_dir: Path) -> SpecSet:
             "To remove every job on purpose, keep one file containing `jobs: {}`."
         )
     return load_spec_files(files, project_dir)
+
+
+class JobFailedError(Exception):
+    """A job the program waited for ended in failure (it stays recorded with its JobId)."""
+
+
+def failed_job_message(name: str, job_id: str, code: str | None, message: str | None) -> str:
+    return (
+        f"job {name!r} ({job_id}) failed: {code or 'unknown error'}: {message or ''}. "
+        "It stays recorded with its JobId and error; to run it again, bump `revision:` in its spec."
+    )

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from vod_provider.client import VodClient
 from vod_provider.credentials import ConfigGetter, CredentialsError
 from vod_provider.rate_limit import RateLimiter
+from vod_provider.read_batcher import ReadBatcher
 from vod_provider.settings import ProviderSettings, SettingsError, resolve_settings
 
 
@@ -32,6 +33,7 @@ class ProviderRuntime:
         self._lock = threading.Lock()
         self._settings: ProviderSettings | None = None
         self._client: VodClient | None = None
+        self._batcher: ReadBatcher | None = None
         self._problem: Exception | None = ProviderNotConfiguredError(
             "the vodjobs provider was used before Pulumi configured it"
         )
@@ -47,6 +49,7 @@ class ProviderRuntime:
             # One client, and so one RateLimiter, for every resource and thread of this process.
             client = VodClient(settings.endpoint, settings.credentials, limiter=RateLimiter(settings.max_qps))
             self._settings, self._client, self._problem = settings, client, None
+            self._batcher = ReadBatcher(client.get_ai_image_jobs)
 
     def client(self) -> VodClient:
         """The configured client; raises the configuration problem if there is one."""
@@ -57,6 +60,13 @@ class ProviderRuntime:
                 # A fresh exception per call: several threads may raise it at once.
                 raise type(problem)(*problem.args)
             return self._client
+
+    def batcher(self) -> ReadBatcher:
+        """Job lookups that share GetAIImageJobs calls with the other threads' lookups."""
+        self.client()  # raises the configuration problem, if any
+        with self._lock:
+            assert self._batcher is not None
+            return self._batcher
 
     def endpoint(self) -> str | None:
         with self._lock:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import re
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -14,11 +17,21 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.pulumi_stack import PROJECT_ROOT
+from tests.support.scripted_server import ScriptedServer
 from vod_emulator.server import EmulatorServer
 from vod_provider.credentials import CredentialsError
-from vod_provider.resources import AIImageJobProvider
+from vod_provider.resources import AIImageJobProvider, JobMaybeSubmittedError
 
 JOB = {"videoId": VIDEOS["trailer"], "templateId": TEMPLATE, "userData": '{"Extend":{"a":"b"}}'}
+
+
+@pytest.fixture
+def scripted() -> Iterator[list[ScriptedServer]]:
+    servers: list[ScriptedServer] = []
+    yield servers
+    for server in servers:
+        server.shutdown()
+        server.server_close()
 
 
 def configured(endpoint: str, **extra: str) -> AIImageJobProvider:
@@ -40,7 +53,11 @@ def test_create_submits_once_and_records_the_job_id(inprocess_emulator: Emulator
 
     [submit] = submits(inprocess_emulator)
     assert result.id == submit["response"]["JobId"]
-    assert result.outs == {**JOB, "jobId": result.id, "requestId": submit["requestId"]}
+    assert result.outs is not None
+    submitted_at = result.outs.pop("submittedAt")
+    assert result.outs == {**JOB, "jobId": result.id, "requestId": submit["requestId"], "status": "submitted",
+                           "templateId": TEMPLATE}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", submitted_at)
 
 
 def test_four_concurrent_creates_submit_four_distinct_jobs(inprocess_emulator: EmulatorServer) -> None:
@@ -75,15 +92,56 @@ def test_check_keeps_job_inputs_and_rejects_missing_ones() -> None:
     assert [(f.property, f.reason) for f in bad.failures] == [("templateId", "templateId is required")]
 
 
-def test_read_reports_a_job_the_service_does_not_know_as_gone(inprocess_emulator: EmulatorServer) -> None:
+def test_read_updates_status_and_results_and_keeps_an_unknown_job(
+    inprocess_emulator: EmulatorServer, capfd: pytest.CaptureFixture[str]
+) -> None:
     provider = configured(inprocess_emulator.url)
     job_id = provider.create(dict(JOB)).id
 
-    known = provider.read(job_id, {"__provider": "p", **JOB, "jobId": job_id})
-    gone = provider.read("0" * 32, {"__provider": "p", **JOB, "jobId": "0" * 32})
+    known = provider.read(job_id, {"__provider": "p", **JOB, "jobId": job_id, "status": "submitted"})
+    gone = provider.read("0" * 32, {"__provider": "p", **JOB, "jobName": "lost", "jobId": "0" * 32})
 
-    assert (known.id, known.outs["jobId"]) == (job_id, job_id)
-    assert (gone.id, gone.outs) == (None, {})
+    assert known.outs is not None and gone.outs is not None
+    assert (known.id, known.outs["jobId"], known.outs["status"]) == (job_id, job_id, "success")
+    assert [sorted(r) for r in known.outs["results"]] == [["Score", "Url"], ["Score", "Url"]]
+    assert (gone.id, gone.outs["status"]) == ("0" * 32, "notFound")
+    assert "job 'lost': job 00000000000000000000000000000000 is not known to the service any more" in capfd.readouterr().err
+
+
+def test_wait_records_the_outcome_of_a_failed_job(inprocess_emulator: EmulatorServer) -> None:
+    inprocess_emulator.app.seed({"videos": [{"VideoId": "e" * 32, "FailAIJobs": True}]})
+    provider = configured(inprocess_emulator.url)
+
+    result = provider.create({**JOB, "videoId": "e" * 32, "jobName": "doomed", "waitSeconds": 30.0})
+
+    assert result.outs is not None
+    assert (result.outs["status"], result.outs["jobId"]) == ("fail", result.id)
+    assert result.outs["errorCode"] and result.outs["errorMessage"]
+
+
+def test_adopting_an_existing_job_submits_nothing(inprocess_emulator: EmulatorServer) -> None:
+    provider = configured(inprocess_emulator.url)
+    existing = provider.create(dict(JOB)).id
+    before = len(submits(inprocess_emulator))
+
+    check = provider.check({}, {**JOB, "adopt": existing})
+    adopted = provider.create({**JOB, "adopt": existing})
+
+    assert check.failures == []
+    assert adopted.id == existing and len(submits(inprocess_emulator)) == before
+    assert adopted.outs is not None and adopted.outs["status"] == "success"
+
+
+def test_adopting_a_job_that_differs_from_the_spec_names_the_fields(inprocess_emulator: EmulatorServer) -> None:
+    provider = configured(inprocess_emulator.url)
+    existing = provider.create(dict(JOB)).id
+
+    check = provider.check({}, {**JOB, "videoId": VIDEOS["keynote"], "userData": None, "adopt": existing})
+
+    assert [f.reason.split(": ", 1)[1] for f in check.failures] == [
+        f"videoId: spec {VIDEOS['keynote']!r}, job {VIDEOS['trailer']!r}",
+        """userData: spec None, job '{"Extend":{"a":"b"}}'""",
+    ]
 
 
 def test_delete_calls_no_api_and_can_repeat(inprocess_emulator: EmulatorServer) -> None:
@@ -119,3 +177,18 @@ def test_the_pickled_provider_is_a_small_reference_without_config(inprocess_emul
         cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
     )
     assert loaded.stdout.strip() == "AIImageJobProvider"
+
+
+def test_a_submit_that_may_have_run_names_the_job_and_the_request(scripted: list[ScriptedServer]) -> None:
+    server = ScriptedServer([(500, {"Code": "InternalError", "Message": "boom", "RequestId": "REQ-42"})])
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    scripted.append(server)
+    provider = configured(f"http://127.0.0.1:{server.server_address[1]}")
+
+    with pytest.raises(JobMaybeSubmittedError) as raised:
+        provider.create({**JOB, "jobName": "trailer-cover"})
+
+    message = str(raised.value)
+    assert "job 'trailer-cover': the job MAY HAVE BEEN SUBMITTED (RequestId REQ-42)" in message
+    assert "adopt: <JobId>" in message and VIDEOS["trailer"] in message
+    assert server.hits == 1

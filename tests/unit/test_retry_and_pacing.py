@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.support.scripted_server import ScriptedServer
 from vod_provider.client import AmbiguousError, ThrottledError, VodClient, VodError
 from vod_provider.credentials import Credentials
 from vod_provider.rate_limit import RateLimiter, default_rate
@@ -83,36 +82,6 @@ def test_calls_are_spaced_just_under_the_documented_limit() -> None:
     assert clock.now - 100.0 == pytest.approx(30 / 27.9)
     assert default_rate("SubmitAIImageJob", 20) == 20
     assert default_rate("AddAITemplate", 20) == pytest.approx(4.65)
-
-
-class ScriptedServer(ThreadingHTTPServer):
-    """Answers each request with the next (status, body) of its script; None closes the connection unanswered."""
-
-    def __init__(self, script: list[tuple[int, dict[str, str]] | None]) -> None:
-        self.script = list(script)
-        self.hits = 0
-        super().__init__(("127.0.0.1", 0), _ScriptedHandler)
-
-
-class _ScriptedHandler(BaseHTTPRequestHandler):
-    server: ScriptedServer
-    protocol_version = "HTTP/1.1"
-
-    def do_POST(self) -> None:
-        self.server.hits += 1
-        step = self.server.script.pop(0)
-        if step is None:
-            self.close_connection = True
-            self.connection.shutdown(2)
-            return
-        data = json.dumps(step[1]).encode()
-        self.send_response(step[0])
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture

@@ -1,0 +1,73 @@
+"""`pulumi refresh` shows what the service says now, cheaply; `pulumi destroy` does no harm."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.emulator_process import EmulatorProcess
+from tests.support.pulumi_stack import PulumiStack
+from vod_provider.client import VodClient
+from vod_provider.credentials import Credentials
+
+
+def many_jobs(count: int) -> str:
+    videos = list(VIDEOS.values())
+    lines = ["jobs:"]
+    for n in range(count):
+        lines += [f"  cover-{n:03d}:", f"    videoId: {videos[n % len(videos)]}", f"    templateId: {TEMPLATE}",
+                  "    userData:", "      Extend:", f"        n: '{n}'"]
+    return "\n".join(lines) + "\n"
+
+
+def recorded_jobs(stack: PulumiStack) -> dict[str, dict[str, object]]:
+    state = json.loads(stack.state_text())
+    return {
+        r["urn"].rsplit("::", 1)[1]: r["outputs"]
+        for r in state["checkpoint"]["latest"].get("resources", [])
+        if r["type"] == "pulumi-python:dynamic/vod:AIImageJob"
+    }
+
+
+def wait_until_done(emulator: EmulatorProcess, job_ids: list[str], deadline_seconds: float = 30) -> None:
+    client = VodClient(emulator.url, Credentials(TEST_KEY.access_key_id, TEST_KEY.access_key_secret))
+    deadline = time.monotonic() + deadline_seconds
+    while True:
+        infos = [i for n in range(0, len(job_ids), 10) for i in client.get_ai_image_jobs(job_ids[n:n + 10])]
+        if all(i.status in ("success", "fail") for i in infos) or time.monotonic() > deadline:
+            return
+        time.sleep(0.2)
+
+
+def test_refresh_of_25_jobs_updates_their_status_in_at_most_7_calls(stack: PulumiStack, emulator: EmulatorProcess) -> None:
+    stack.write_spec("many.yaml", many_jobs(25))
+    stack.up()
+    assert {o["status"] for o in recorded_jobs(stack).values()} == {"submitted"}
+    wait_until_done(emulator, [str(o["jobId"]) for o in recorded_jobs(stack).values()])
+    mark = emulator.log_position()
+
+    stack.run("refresh", "--yes", "--skip-preview", "--stack", stack.name)
+
+    calls = emulator.calls(mark)
+    assert {c["action"] for c in calls} == {"GetAIImageJobs"}
+    assert len(calls) <= 7
+    jobs = recorded_jobs(stack)
+    assert len(jobs) == 25 and {o["status"] for o in jobs.values()} == {"success"}
+    assert all(len(o["results"]) > 0 for o in jobs.values())  # type: ignore[arg-type]
+    mark = emulator.log_position()
+    stack.preview("--expect-no-changes")
+    assert emulator.calls(mark) == []
+
+
+def test_destroy_forgets_every_job_without_calling_the_api(stack: PulumiStack, emulator: EmulatorProcess) -> None:
+    stack.write_spec("many.yaml", many_jobs(10))
+    stack.up()
+    mark = emulator.log_position()
+
+    run = stack.run("destroy", "--yes", "--skip-preview", "--stack", stack.name)
+
+    assert emulator.calls(mark) == []
+    assert "11 deleted" in run.stdout  # the ten jobs and the stack
+    assert run.output.count("its results stay in VOD") >= 10
+    assert recorded_jobs(stack) == {}

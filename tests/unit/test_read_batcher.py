@@ -1,0 +1,62 @@
+"""Refreshing many jobs costs one GetAIImageJobs call per group of concurrent lookups, not one per job."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from vod_provider.client import AIImageJobInfo
+from vod_provider.read_batcher import ReadBatcher
+
+
+def info(job_id: str) -> AIImageJobInfo:
+    return AIImageJobInfo(job_id, "v", "success", "Success", "success", "[]", "t", "{}", "2026-01-01T00:00:00Z", "")
+
+
+class FakeApi:
+    def __init__(self, known: set[str]) -> None:
+        self.known = known
+        self.calls: list[list[str]] = []
+        self.lock = threading.Lock()
+
+    def get_ai_image_jobs(self, job_ids: Sequence[str]) -> list[AIImageJobInfo]:
+        assert 1 <= len(job_ids) <= 10
+        with self.lock:
+            self.calls.append(list(job_ids))
+        return [info(j) for j in job_ids if j in self.known]
+
+
+def test_twenty_five_lookups_on_four_threads_take_at_most_seven_calls() -> None:
+    ids = [f"{n:032x}" for n in range(25)]
+    api = FakeApi(set(ids))
+    batcher = ReadBatcher(api.get_ai_image_jobs, window=0.5)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(batcher.lookup, ids))
+
+    assert [f.job_id if f else None for f in found] == ids
+    assert len(api.calls) <= 7
+    assert sorted(j for call in api.calls for j in call) == ids
+
+
+def test_an_unknown_job_is_none_and_a_lone_lookup_does_not_wait_for_company_forever() -> None:
+    api = FakeApi(set())
+    batcher = ReadBatcher(api.get_ai_image_jobs, window=0.01)
+
+    assert batcher.lookup("f" * 32) is None
+    assert api.calls == [["f" * 32]]
+
+
+def test_a_failed_call_reaches_every_caller_of_its_batch() -> None:
+    def failing(job_ids: Sequence[str]) -> list[AIImageJobInfo]:
+        raise RuntimeError("Throttling.User")
+
+    batcher = ReadBatcher(failing, window=0.2)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [pool.submit(batcher.lookup, f"{n:032x}") for n in range(4)]
+    for future in futures:
+        with pytest.raises(RuntimeError, match="Throttling"):
+            future.result()

@@ -1,0 +1,75 @@
+"""Coalesce concurrent job lookups into shared GetAIImageJobs calls (up to 10 JobIds each).
+
+The engine asks the provider about one job per call (refresh, adopt, wait), on up to four
+threads at once. Each lookup joins the open batch; the first one to arrive waits a moment for
+the others (until the batch holds `target_size` ids or `window` seconds pass), then makes one
+call for all of them and hands each caller its own answer.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from vod_provider.client import MAX_JOB_IDS_PER_QUERY, AIImageJobInfo
+
+# The Python dynamic provider serves at most 4 calls at once (pulumi-dynamic.md §1.10).
+PROVIDER_CONCURRENCY = 4
+
+
+@dataclass
+class _Batch:
+    job_ids: list[str] = field(default_factory=list)
+    full: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    found: dict[str, AIImageJobInfo] = field(default_factory=dict)
+    error: Exception | None = None
+
+
+class ReadBatcher:
+    """Thread-safe: `lookup(job_id)` returns the job's info, or None if the service does not know it."""
+
+    def __init__(
+        self,
+        fetch: Callable[[Sequence[str]], list[AIImageJobInfo]],
+        target_size: int = PROVIDER_CONCURRENCY,
+        window: float = 0.05,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._fetch = fetch
+        self._target = min(max(target_size, 1), MAX_JOB_IDS_PER_QUERY)
+        self._window = window
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._open: _Batch | None = None
+
+    def lookup(self, job_id: str) -> AIImageJobInfo | None:
+        with self._lock:
+            batch, leader = self._open, False
+            if batch is None or len(batch.job_ids) >= MAX_JOB_IDS_PER_QUERY:
+                batch, leader = _Batch(), True
+                self._open = batch
+            batch.job_ids.append(job_id)
+            if len(batch.job_ids) >= self._target:
+                batch.full.set()
+        if leader:
+            self._run(batch)
+        batch.done.wait()
+        if batch.error is not None:
+            raise batch.error
+        return batch.found.get(job_id)
+
+    def _run(self, batch: _Batch) -> None:
+        batch.full.wait(self._window)
+        with self._lock:
+            if self._open is batch:
+                self._open = None  # later lookups start a new batch
+            ids = list(dict.fromkeys(batch.job_ids))
+        try:
+            batch.found = {info.job_id: info for info in self._fetch(ids)}
+        except Exception as error:  # handed to every caller of this batch
+            batch.error = error
+        finally:
+            batch.done.set()
