@@ -22,7 +22,7 @@ PASSPHRASE = "vodjobs-test-passphrase"
 # Variables that would let a test's outcome depend on the machine it runs on.
 SCRUBBED_ENV = (
     "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN",
-    "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_PYTHON_CMD",
+    "ALIBABA_CLOUD_PROFILE", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_PYTHON_CMD",
 )
 
 
@@ -75,6 +75,8 @@ class PulumiStack:
             PULUMI_SKIP_UPDATE_CHECK="true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
             PYTHONDONTWRITEBYTECODE="1",
+            # No credentials file of the machine's user may leak into a test's outcome.
+            ALIBABA_CLOUD_CREDENTIALS_FILE=str(workdir / "no-credentials-file.ini"),
         )
         self.pulumi = find_pulumi()
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from vod_provider.credentials import CredentialsError
+from vod_provider.credentials import CredentialsError, resolve_credentials
 from vod_provider.settings import SettingsError, resolve_settings
 
 ENV_KEY = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIenv", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "env-secret"}
@@ -72,3 +74,18 @@ def test_plain_http_is_for_loopback_unless_explicitly_allowed() -> None:
 def test_max_qps_caps_the_pace() -> None:
     assert resolve_settings(config(maxQps="20").get, ENV_KEY).max_qps == 20.0
     assert resolve_settings(config().get, ENV_KEY).max_qps is None
+
+
+def test_the_profile_file_is_the_last_resort() -> None:
+    files = {"/home/ci/.alibabacloud/credentials.ini": "[default]\ntype = access_key\naccess_key_id = LTAIfile\naccess_key_secret = file-secret\n"}
+
+    def read(path: Path) -> str | None:
+        return files.get(str(path))
+
+    from_file = resolve_credentials(config().get, {"HOME": "/home/ci"}, read)
+    from_env = resolve_credentials(config().get, {"HOME": "/home/ci", **ENV_KEY}, read)
+
+    assert (from_file.access_key_id, from_file.source) == ("LTAIfile", "profile default in /home/ci/.alibabacloud/credentials.ini")
+    assert from_env.access_key_id == "LTAIenv"
+    with pytest.raises(CredentialsError, match=r"has no profile \[ci\]"):
+        resolve_credentials(config().get, {"HOME": "/home/ci", "ALIBABA_CLOUD_PROFILE": "ci"}, read)
