@@ -144,6 +144,21 @@ class AIImageJobInfo:
         )
 
 
+@dataclass(frozen=True)
+class AIImageInfo:
+    """One entry of ListAIImageInfo.AIImageInfoList."""
+
+    job_id: str
+    video_id: str
+    file_url: str
+    creation_time: str
+
+    @classmethod
+    def from_api(cls, item: Mapping[str, Any]) -> AIImageInfo:
+        return cls(str(item.get("JobId", "")), str(item.get("VideoId", "")), str(item.get("FileURL", "")),
+                   str(item.get("CreationTime", "")))
+
+
 def _utc_now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -209,6 +224,11 @@ class VodClient:
             raise ValueError(f"GetAIImageJobs takes 1 to {MAX_JOB_IDS_PER_QUERY} JobIds, got {len(job_ids)}")
         body = self.call("GetAIImageJobs", {"JobIds": ",".join(job_ids)})
         return [AIImageJobInfo.from_api(item) for item in body.get("AIImageJobList") or []]
+
+    def list_ai_image_info(self, video_id: str) -> list[AIImageInfo]:
+        """The AI images of one video; each names the JobId that produced it (only finished jobs have images)."""
+        body = self.call("ListAIImageInfo", {"VideoId": video_id})
+        return [AIImageInfo.from_api(item) for item in body.get("AIImageInfoList") or []]
 
     # -- transport -------------------------------------------------------------------------
 

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 
 from vod_provider.client import VodClient
 from vod_provider.credentials import ConfigGetter, CredentialsError
+from vod_provider.journal import DEFAULT_DIR, SubmissionJournal
 from vod_provider.rate_limit import RateLimiter
 from vod_provider.read_batcher import ReadBatcher
 from vod_provider.settings import ProviderSettings, SettingsError, resolve_settings
+
+CONFIG_JOURNAL_DIR = "vodjobs:journalDir"
 
 
 class ProviderNotConfiguredError(Exception):
@@ -34,11 +38,16 @@ class ProviderRuntime:
         self._settings: ProviderSettings | None = None
         self._client: VodClient | None = None
         self._batcher: ReadBatcher | None = None
+        self._journal = SubmissionJournal(DEFAULT_DIR)
         self._problem: Exception | None = ProviderNotConfiguredError(
             "the vodjobs provider was used before Pulumi configured it"
         )
 
     def configure(self, get_config: ConfigGetter, environ: Mapping[str, str]) -> None:
+        journal_dir = get_config(CONFIG_JOURNAL_DIR)
+        with self._lock:
+            # Relative paths are relative to the project directory (the provider's working directory).
+            self._journal = SubmissionJournal(Path(journal_dir) if journal_dir else DEFAULT_DIR)
         try:
             settings = resolve_settings(get_config, environ)
         except (SettingsError, CredentialsError) as exc:
@@ -60,6 +69,10 @@ class ProviderRuntime:
                 # A fresh exception per call: several threads may raise it at once.
                 raise type(problem)(*problem.args)
             return self._client
+
+    def journal(self) -> SubmissionJournal:
+        with self._lock:
+            return self._journal
 
     def batcher(self) -> ReadBatcher:
         """Job lookups that share GetAIImageJobs calls with the other threads' lookups."""

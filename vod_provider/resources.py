@@ -27,16 +27,16 @@ from pulumi.dynamic import (
 )
 
 from vod_provider.adoption import adoption_mismatches
-from vod_provider.client import AmbiguousError
 from vod_provider.job_diff import diff_job, job_essence
 from vod_provider.job_outputs import STATUS_NOT_FOUND, STATUS_SUBMITTED, refreshed_outputs, status_outputs
 from vod_provider.job_waiting import wait_for_job
 from vod_provider.provider_runtime import ProviderRuntime
 from vod_provider.spec import JobSpec
+from vod_provider.submission import submit_once
 
 RUNTIME = ProviderRuntime()
 REQUIRED_INPUTS = ("videoId", "templateId")
-STEERING_INPUTS = ("jobName", "adopt", "waitSeconds")
+STEERING_INPUTS = ("jobName", "journalKey", "adopt", "waitSeconds")
 
 
 class AIImageJobProvider(ResourceProvider):
@@ -47,9 +47,10 @@ class AIImageJobProvider(ResourceProvider):
     - diff: compares the job-defining inputs only (never `__provider`, outputs, jobName, adopt,
       waitSeconds); any change is a replacement, because a submitted job cannot be edited.
     - create: one SubmitAIImageJob call (or, with `adopt`, none); the JobId becomes the id and
-      output `jobId`. All or nothing. A submit that may have run although it failed is never
-      resent: the job is reported by name with its RequestId. With `waitSeconds`, polls until the
-      job ends and records its status, results or error.
+      output `jobId`. All or nothing. Every submit is journaled first (journal.py), so a JobId
+      that a crashed run never recorded is adopted rather than submitted again; a submit that may
+      have run although it failed is never resent (submission.py). With `waitSeconds`, polls
+      until the job ends and records its status, results or error.
     - read: GetAIImageJobs, batched with concurrent reads; a JobId the service no longer knows
       stays in state with status `notFound` (a JobId is never silently dropped).
     - update: never needed (every change replaces); keeps the outputs if called.
@@ -83,7 +84,11 @@ class AIImageJobProvider(ResourceProvider):
             return [CheckFailure("adopt", f"no image-AI job {job_id} exists in this account and region")]
         return [CheckFailure("adopt", f"job {job_id} differs from the spec: {m}") for m in adoption_mismatches(news, found)]
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        key = olds.get("journalKey")
+        if key and RUNTIME.journal().holds_job(str(key), id_):
+            # The state has this JobId now: its journal entry can go (pruned at the next open).
+            RUNTIME.journal().record("recorded", str(key), jobId=id_, durable=False)
         changes = diff_job(olds, news)
         return DiffResult(
             changes=bool(changes),
@@ -96,15 +101,8 @@ class AIImageJobProvider(ResourceProvider):
         label = _label(props)
         if props.get("adopt"):
             return self._adopt(props, label)
-        try:
-            submitted = RUNTIME.client().submit_ai_image_job(
-                video_id=job["videoId"],
-                template_id=job["templateId"],
-                user_data=job.get("userData"),
-                pipeline_id=job.get("pipelineId"),
-            )
-        except AmbiguousError as error:
-            raise JobMaybeSubmittedError(label, job["videoId"], error) from None
+        key = props.get("journalKey")
+        submitted = submit_once(RUNTIME.client(), RUNTIME.journal(), str(key) if key else None, job, label, _report)
         outs = {
             **_inputs(props),
             "jobId": submitted.job_id,
@@ -141,19 +139,6 @@ class AIImageJobProvider(ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         _report(f"{_label(props)}: forgot job {id_}; VOD cannot withdraw a submitted job, its results stay in VOD")
-
-
-class JobMaybeSubmittedError(Exception):
-    """A submit failed in a way that does not prove it was not executed: the job may exist."""
-
-    def __init__(self, label: str, video_id: str, error: AmbiguousError) -> None:
-        request = f"RequestId {error.request_id}" if error.request_id else "no RequestId (no answer)"
-        super().__init__(
-            f"{label}: the job MAY HAVE BEEN SUBMITTED ({request}): {error.cause}\n"
-            f"It was not sent again, so that it cannot run twice. Before the next `pulumi up`, look for a job on "
-            f"video {video_id} (VOD console, or GetAIImageJobs/ListAIImageInfo): if it exists, add `adopt: <JobId>` "
-            f"to this job's spec; if it does not, just run `pulumi up` again."
-        )
 
 
 class JobNotFoundError(Exception):
@@ -202,6 +187,7 @@ class AIImageJob(Resource, module="vod", name="AIImageJob"):
         revision = getattr(job, "revision", 0)
         props: dict[str, Any] = {
             "jobName": job.name,
+            "journalKey": f"{pulumi.get_project()}/{pulumi.get_stack()}/{job.name}",
             "videoId": job.video_id,
             "templateId": template_id if template_id is not None else job.template_id,
             "userData": job.user_data,

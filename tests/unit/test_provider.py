@@ -20,7 +20,8 @@ from tests.support.pulumi_stack import PROJECT_ROOT
 from tests.support.scripted_server import ScriptedServer
 from vod_emulator.server import EmulatorServer
 from vod_provider.credentials import CredentialsError
-from vod_provider.resources import AIImageJobProvider, JobMaybeSubmittedError
+from vod_provider.resources import AIImageJobProvider
+from vod_provider.submission import JobMaybeSubmittedError
 
 JOB = {"videoId": VIDEOS["trailer"], "templateId": TEMPLATE, "userData": '{"Extend":{"a":"b"}}'}
 

@@ -1,0 +1,98 @@
+"""The submission journal remembers every submit until Pulumi's state does, across crashes and processes."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+from vod_provider.journal import SubmissionJournal, fold, inputs_hash, live_entries
+
+KEY = "vodjobs/prod/trailer-cover"
+H1 = inputs_hash({"videoId": "v1", "templateId": "t"})
+H2 = inputs_hash({"videoId": "v2", "templateId": "t"})
+
+
+def entry(event: str, digest: str | None = H1, **fields: str) -> dict[str, object]:
+    out: dict[str, object] = {"event": event, "job": KEY, "at": 1.0, **fields}
+    if digest is not None:
+        out["inputs"] = digest
+    return out
+
+
+def test_the_hash_ignores_key_order_and_sees_every_value() -> None:
+    assert inputs_hash({"a": "1", "b": "2"}) == inputs_hash({"b": "2", "a": "1"}) != inputs_hash({"a": "1", "b": "3"})
+
+
+def test_fold_follows_a_submission_through_its_life() -> None:
+    submitting = [entry("submitting")]
+    submitted = [*submitting, entry("submitted", jobId="J1", requestId="R1")]
+
+    assert fold([], KEY, H1) is None
+    assert fold(submitting, KEY, H1).state == "submitting"  # type: ignore[union-attr]
+    assert fold(submitted, KEY, H1).job_id == "J1"  # type: ignore[union-attr]
+    assert fold(submitted, KEY, H2) is None  # other inputs: another submission
+    assert fold([*submitted, entry("recorded", None, jobId="J1")], KEY, H1) is None
+    assert fold([*submitted, entry("recorded", None, jobId="J0")], KEY, H1) is not None
+    assert fold([entry("submitting"), entry("ambiguous", requestId="R9"), entry("forgotten")], KEY, H1) is None
+
+
+def test_compaction_keeps_only_open_submissions() -> None:
+    old_job = [entry("submitting"), entry("submitted", jobId="J1"), entry("recorded", None, jobId="J1")]
+    in_doubt = [entry("submitting", H2), entry("ambiguous", H2, requestId="R2")]
+
+    assert live_entries(old_job) == []
+    assert live_entries(old_job + in_doubt) == in_doubt
+    # state recording the old job must not settle the new, ambiguous submission of the same name
+    assert live_entries(in_doubt + [entry("recorded", None, jobId="J1")]) == in_doubt
+
+
+def test_a_journaled_job_id_survives_a_new_process(tmp_path: Path) -> None:
+    SubmissionJournal(tmp_path).record("submitting", KEY, H1)
+    SubmissionJournal(tmp_path).record("submitted", KEY, H1, jobId="J1", requestId="R1")
+
+    found = SubmissionJournal(tmp_path).lookup(KEY, H1)
+
+    assert found is not None and (found.state, found.job_id, found.request_id) == ("submitted", "J1", "R1")
+    assert [json.loads(line)["event"] for line in (tmp_path / "vodjobs.prod.jsonl").read_text().splitlines()] == [
+        "submitting", "submitted"]
+
+
+def test_settled_entries_are_pruned_when_the_journal_is_next_opened(tmp_path: Path) -> None:
+    journal = SubmissionJournal(tmp_path)
+    journal.record("submitting", KEY, H1)
+    journal.record("submitted", KEY, H1, jobId="J1")
+    assert journal.holds_job(KEY, "J1") and not journal.holds_job(KEY, "J2")
+    journal.record("recorded", KEY, jobId="J1", durable=False)
+
+    reopened = SubmissionJournal(tmp_path)
+
+    assert reopened.lookup(KEY, H1) is None
+    assert (tmp_path / "vodjobs.prod.jsonl").read_text() == ""
+
+
+def test_a_torn_last_line_is_ignored(tmp_path: Path) -> None:
+    journal = SubmissionJournal(tmp_path)
+    journal.record("submitting", KEY, H1)
+    with (tmp_path / "vodjobs.prod.jsonl").open("a") as handle:
+        handle.write('{"event":"submitted","job":"vodjobs/prod/trailer-co')
+
+    found = SubmissionJournal(tmp_path).lookup(KEY, H1)
+
+    assert found is not None and found.state == "submitting"
+
+
+def _append_from_another_process(directory: str) -> None:
+    SubmissionJournal(Path(directory)).record("submitted", KEY, H1, jobId="J-orphan")
+
+
+def test_entries_appended_by_another_process_are_seen(tmp_path: Path) -> None:
+    journal = SubmissionJournal(tmp_path)
+    journal.record("submitting", KEY, H1)
+    assert journal.lookup(KEY, H1).state == "submitting"  # type: ignore[union-attr]
+
+    process = multiprocessing.get_context("spawn").Process(target=_append_from_another_process, args=(str(tmp_path),))
+    process.start()
+    process.join(30)
+
+    assert journal.lookup(KEY, H1).job_id == "J-orphan"  # type: ignore[union-attr]

@@ -1,0 +1,133 @@
+"""Submitting one job so that it is never submitted twice and its JobId is never lost.
+
+The journal brackets every SubmitAIImageJob call; before submitting, the journal is asked
+whether this job (same stack, name and inputs) was already submitted by a run that crashed
+before Pulumi recorded it. A submission left in doubt (a crash mid-call, or an answer that
+never came) is resolved by looking for the job in the service; if it cannot be found, the job
+is reported by name and not submitted, and the operator decides (`adopt:` or
+`vodjobs journal forget`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from vod_provider.client import AmbiguousError, SubmittedJob, VodClient, VodError
+from vod_provider.journal import Submission, SubmissionJournal, inputs_hash
+
+# How far before the journaled submit time the service's CreationTime may lie (clock skew).
+CLOCK_SKEW_SECONDS = 300
+
+
+class JobMaybeSubmittedError(Exception):
+    """A submit that may have run although no JobId came back: the job may exist. Not resent."""
+
+    def __init__(self, label: str, video_id: str, request_id: str | None, cause: str, key: str | None) -> None:
+        request = f"RequestId {request_id}" if request_id else "no RequestId (no answer came back)"
+        forget = f"`vodjobs journal forget {key}` then " if key else ""
+        super().__init__(
+            f"{label}: the job MAY HAVE BEEN SUBMITTED ({request}): {cause}\n"
+            f"It was not sent again, so that it cannot run twice, and no finished job matching it was found on "
+            f"video {video_id}. Look for it (VOD console, or `vodjobs status`): if it exists, add `adopt: <JobId>` "
+            f"to this job's spec; if it does not, run {forget}`pulumi up` again."
+        )
+
+
+@dataclass(frozen=True)
+class Submitted:
+    job_id: str
+    request_id: str
+    how: str  # "submitted" | "journal" (a crashed run's JobId) | "found" (resolved in the service)
+
+
+def _epoch(iso: str) -> float:
+    try:
+        return float(calendar.timegm(time.strptime(iso, "%Y-%m-%dT%H:%M:%SZ")))
+    except ValueError:
+        return 0.0
+
+
+def _same_user_data(a: str | None, b: str) -> bool:
+    if not a or not b:
+        return not a and not b
+    try:
+        return bool(json.loads(a) == json.loads(b))
+    except ValueError:
+        return a == b
+
+
+def find_submitted_job(client: VodClient, job: Mapping[str, Any], since: float) -> str | None:
+    """A finished job on this video with these inputs, created after `since` (epoch), if exactly one exists.
+
+    Covers jobs that already produced images (ListAIImageInfo lists only those); a job still
+    running, or one that failed, cannot be found this way.
+    """
+    job_ids = sorted({info.job_id for info in client.list_ai_image_info(job["videoId"]) if info.job_id})
+    matches = []
+    for start in range(0, len(job_ids), 10):
+        for info in client.get_ai_image_jobs(job_ids[start:start + 10]):
+            if (info.template_id == job["templateId"] and _same_user_data(job.get("userData"), info.user_data)
+                    and _epoch(info.creation_time) >= since - CLOCK_SKEW_SECONDS):
+                matches.append(info.job_id)
+    return matches[0] if len(matches) == 1 else None
+
+
+def submit_once(
+    client: VodClient,
+    journal: SubmissionJournal | None,
+    key: str | None,
+    job: Mapping[str, Any],
+    label: str,
+    report: Callable[[str], None],
+) -> Submitted:
+    """Submit `job` unless the journal or the service shows it was already submitted."""
+    digest = inputs_hash(job)
+    if journal is not None and key is not None:
+        prior = journal.lookup(key, digest)
+        if prior is not None:
+            recovered = _recover(client, journal, key, digest, prior, job, label, report)
+            if recovered is not None:
+                return recovered
+        journal.record("submitting", key, digest)
+    try:
+        submitted = _submit(client, job)
+    except AmbiguousError as error:
+        if journal is not None and key is not None:
+            journal.record("ambiguous", key, digest, requestId=error.request_id or "", code=error.code)
+        raise JobMaybeSubmittedError(label, job["videoId"], error.request_id, str(error.cause), key) from None
+    except VodError as error:
+        if journal is not None and key is not None:
+            journal.record("not-submitted", key, digest, code=error.code)
+        raise
+    if journal is not None and key is not None:
+        journal.record("submitted", key, digest, jobId=submitted.job_id, requestId=submitted.request_id)
+    return Submitted(submitted.job_id, submitted.request_id, "submitted")
+
+
+def _submit(client: VodClient, job: Mapping[str, Any]) -> SubmittedJob:
+    return client.submit_ai_image_job(
+        video_id=job["videoId"], template_id=job["templateId"], user_data=job.get("userData"), pipeline_id=job.get("pipelineId")
+    )
+
+
+def _recover(
+    client: VodClient, journal: SubmissionJournal, key: str, digest: str, prior: Submission,
+    job: Mapping[str, Any], label: str, report: Callable[[str], None],
+) -> Submitted | None:
+    """The JobId of an earlier submission of this very job, or None when it provably never ran."""
+    if prior.state == "submitted" and prior.job_id:
+        report(f"{label}: JobId {prior.job_id} recovered from the submission journal (an earlier run submitted it); not submitted again")
+        return Submitted(prior.job_id, prior.request_id or "", "journal")
+    if not prior.unresolved:
+        return None  # not-submitted: safe to submit now
+    found = find_submitted_job(client, job, prior.at)
+    if found is not None:
+        journal.record("submitted", key, digest, jobId=found, requestId="", resolvedBy="ListAIImageInfo")
+        report(f"{label}: an earlier submission left in doubt was found in the service as JobId {found}; not submitted again")
+        return Submitted(found, "", "found")
+    raise JobMaybeSubmittedError(label, job["videoId"], prior.request_id, f"an earlier run left this submission {prior.state!r}", key)
