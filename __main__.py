@@ -8,6 +8,7 @@ import pulumi
 from vod_provider.program import SpecsNotFoundError, failed_job_message, load_declared_jobs
 from vod_provider.resources import AIImageJob
 from vod_provider.spec import DEFAULT_SPEC_GLOB, SpecError
+from vod_provider.template_resource import AITemplate
 
 pattern = pulumi.Config("vodjobs").get("specs") or DEFAULT_SPEC_GLOB
 try:
@@ -15,12 +16,17 @@ try:
 except (SpecError, SpecsNotFoundError) as exc:
     # Raised before any resource is registered: an invalid spec submits nothing.
     raise pulumi.RunError(str(exc)) from None
-if declared.templates or any(job.template_name or job.adopt for job in declared.jobs):
-    raise pulumi.RunError("`templates:`, `template:` and `adopt:` in specs are not supported by the provider yet; use templateId")
 
-jobs = {job.name: AIImageJob(job) for job in declared.jobs}
+templates = {template.name: AITemplate(template) for template in declared.templates}
+# A job naming a template takes its id as an input, so Pulumi creates the template first and deletes it last.
+# The resource id (not an output) stays known while a template is updated, so its jobs preview unchanged.
+jobs = {
+    job.name: AIImageJob(job, template_id=templates[job.template_name].id if job.template_name else None)
+    for job in declared.jobs
+}
 pulumi.export("jobIds", {name: job.jobId for name, job in jobs.items()})
 pulumi.export("jobs", {name: {"jobId": job.jobId, "status": job.status} for name, job in jobs.items()})
+pulumi.export("templateIds", {name: template.templateId for name, template in templates.items()})
 
 
 def _fail_if_failed(name: str, values: list[Any]) -> None:

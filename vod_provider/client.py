@@ -145,6 +145,21 @@ class AIImageJobInfo:
 
 
 @dataclass(frozen=True)
+class AITemplateInfo:
+    """GetAITemplate.TemplateInfo, with the cloud's values as strings."""
+
+    template_id: str
+    name: str
+    template_type: str
+    config: str
+
+    @classmethod
+    def from_api(cls, item: Mapping[str, Any]) -> AITemplateInfo:
+        return cls(str(item.get("TemplateId", "")), str(item.get("TemplateName", "")), str(item.get("TemplateType", "")),
+                   str(item.get("TemplateConfig", "")))
+
+
+@dataclass(frozen=True)
 class AIImageInfo:
     """One entry of ListAIImageInfo.AIImageInfoList."""
 
@@ -224,6 +239,36 @@ class VodClient:
             raise ValueError(f"GetAIImageJobs takes 1 to {MAX_JOB_IDS_PER_QUERY} JobIds, got {len(job_ids)}")
         body = self.call("GetAIImageJobs", {"JobIds": ",".join(job_ids)})
         return [AIImageJobInfo.from_api(item) for item in body.get("AIImageJobList") or []]
+
+    def add_ai_template(self, name: str, config: str) -> str:
+        """Create an AIImage template; returns its TemplateId. Not idempotent (a retry could create two)."""
+        body = self.call("AddAITemplate", {"TemplateName": name, "TemplateType": "AIImage", "TemplateConfig": config},
+                         idempotent=False)
+        return str(body["TemplateId"])
+
+    def get_ai_template(self, template_id: str) -> AITemplateInfo | None:
+        """The template, or None when the service does not know it."""
+        try:
+            body = self.call("GetAITemplate", {"TemplateId": template_id})
+        except VodError as error:
+            if error.code.endswith("NotFound"):
+                return None
+            raise
+        return AITemplateInfo.from_api(body.get("TemplateInfo") or {})
+
+    def update_ai_template(self, template_id: str, name: str, config: str) -> None:
+        """Replace name and config (both required by the API); the id stays."""
+        self.call("UpdateAITemplate", {"TemplateId": template_id, "TemplateName": name, "TemplateConfig": config})
+
+    def delete_ai_template(self, template_id: str) -> bool:
+        """Delete; False when it was already gone (so deleting twice is safe)."""
+        try:
+            self.call("DeleteAITemplate", {"TemplateId": template_id})
+        except VodError as error:
+            if error.code.endswith("NotFound"):
+                return False
+            raise
+        return True
 
     def list_ai_image_info(self, video_id: str) -> list[AIImageInfo]:
         """The AI images of one video; each names the JobId that produced it (only finished jobs have images)."""

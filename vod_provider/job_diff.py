@@ -13,13 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from deepdiff import DeepDiff
+from pulumi.output import Unknown
 
 # The inputs that define a job: changing any of them submits a new job. (Other inputs, such as
 # jobName, adopt and waitSeconds, steer how a job is created and never cause a replacement.)
 JOB_INPUT_KEYS = ("videoId", "templateId", "userData", "pipelineId", "revision")
 
-# During preview an input that depends on another resource's output is unknown.
+# During preview an input that depends on another resource's output is unknown: the wire sentinel,
+# or pulumi's Unknown object once deserialised with unknowns kept.
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def is_unknown(value: Any) -> bool:
+    return value == UNKNOWN or isinstance(value, Unknown)
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ def diff_job(olds: Mapping[str, Any], news: Mapping[str, Any]) -> JobDiff:
     old, new = job_essence(olds), job_essence(news)
     changed = set(DeepDiff(old, new, ignore_order=False).affected_root_keys)
     # An unknown value may turn out to be anything: treat it as a change.
-    changed |= {key for key, value in new.items() if value == UNKNOWN}
+    changed |= {key for key, value in new.items() if is_unknown(value)}
     return JobDiff(
         tuple(FieldChange(key, old.get(key), new.get(key)) for key in JOB_INPUT_KEYS if key in changed)
     )

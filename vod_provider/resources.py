@@ -27,7 +27,7 @@ from pulumi.dynamic import (
 )
 
 from vod_provider.adoption import adoption_mismatches
-from vod_provider.job_diff import diff_job, job_essence
+from vod_provider.job_diff import diff_job, is_unknown, job_essence
 from vod_provider.job_outputs import STATUS_NOT_FOUND, STATUS_SUBMITTED, refreshed_outputs, status_outputs
 from vod_provider.job_waiting import wait_for_job
 from vod_provider.provider_runtime import ProviderRuntime
@@ -71,7 +71,7 @@ class AIImageJobProvider(ResourceProvider):
         failures += [
             CheckFailure(key, f"{key} must be a string, got {type(value).__name__}")
             for key, value in job_essence(news).items()
-            if key != "revision" and not isinstance(value, str)
+            if key != "revision" and not isinstance(value, str) and not is_unknown(value)
         ]
         adopt = news.get("adopt")
         if adopt and not olds and not failures:
@@ -183,8 +183,7 @@ class AIImageJob(Resource, module="vod", name="AIImageJob"):
         template_id: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """`template_id` overrides the spec's literal templateId (an AITemplate resource's id)."""
-        revision = getattr(job, "revision", 0)
+        """`template_id` is the id of the AITemplate the job names (`template:`); else the spec's templateId."""
         props: dict[str, Any] = {
             "jobName": job.name,
             "journalKey": f"{pulumi.get_project()}/{pulumi.get_stack()}/{job.name}",
@@ -192,9 +191,9 @@ class AIImageJob(Resource, module="vod", name="AIImageJob"):
             "templateId": template_id if template_id is not None else job.template_id,
             "userData": job.user_data,
             "pipelineId": job.pipeline_id,
-            "revision": revision or None,
-            "adopt": getattr(job, "adopt", None),
-            "waitSeconds": getattr(job, "wait_seconds", None),
+            "revision": job.revision or None,
+            "adopt": job.adopt,
+            "waitSeconds": job.wait_seconds,
             # Outputs are declared as None inputs; None values never travel or get stored as inputs.
             "jobId": None,
             "requestId": None,
@@ -204,6 +203,6 @@ class AIImageJob(Resource, module="vod", name="AIImageJob"):
             "errorCode": None,
             "errorMessage": None,
         }
-        aliases = [pulumi.Alias(name=alias) for alias in getattr(job, "aliases", ())]
+        aliases = [pulumi.Alias(name=alias) for alias in job.aliases]
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=aliases)) if aliases else opts
         super().__init__(AIImageJobProvider(), job.name, props, opts)

@@ -69,6 +69,7 @@ class V1Client:
         *,
         sign_method: str = "POST",
         timestamp: str | None = None,
+        clock_offset: float = 0.0,
         nonce: str | None = None,
         secret: str | None = None,
         version: str = "2017-03-21",
@@ -79,7 +80,7 @@ class V1Client:
         params = {
             "Action": action, "Version": version, "AccessKeyId": self.access_key_id,
             "SignatureMethod": signature_method, "SignatureVersion": "1.0",
-            "SignatureNonce": nonce or uuid.uuid4().hex, "Timestamp": timestamp or utc(),
+            "SignatureNonce": nonce or uuid.uuid4().hex, "Timestamp": timestamp or utc(clock_offset),
             **({"Format": response_format} if response_format else {}),
             **({"SecurityToken": self.security_token} if self.security_token else {}),
             **api_params,

@@ -67,8 +67,8 @@ def test_each_declared_job_becomes_one_resource_named_after_it(mocks: RecordingM
         assert sorted(by_name) == ["keynote-cover", "trailer-cover"]
         assert {r.typ for r in mocks.resources} == {"pulumi-python:dynamic/vod:AIImageJob"}
         inputs = {k: v for k, v in by_name["trailer-cover"].inputs.items() if k != "__provider"}
-        assert inputs == {"jobName": "trailer-cover", "journalKey": "vodjobs/unit/trailer-cover", "videoId": VIDEOS["trailer"], "templateId": TEMPLATE,
-                          "pipelineId": VIDEOS["teaser"]}
+        assert inputs == {"jobName": "trailer-cover", "journalKey": "vodjobs/unit/trailer-cover",
+                          "videoId": VIDEOS["trailer"], "templateId": TEMPLATE, "pipelineId": VIDEOS["teaser"]}
 
     return pulumi.Output.all(*[job.jobId for job in program["jobs"].values()]).apply(check)
 

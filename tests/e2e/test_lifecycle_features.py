@@ -1,0 +1,152 @@
+"""Templates, renames, re-runs, waiting and adoption, as a media team uses them through `pulumi up`."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from alibabacloud_tea_openapi.models import Config
+from alibabacloud_vod20170321.client import Client
+from alibabacloud_vod20170321.models import SubmitAIImageJobRequest
+
+from tests.conftest import OTHER_TEMPLATE, TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.emulator_process import EmulatorProcess
+from tests.support.pulumi_stack import PulumiStack, steps_by_op
+
+FAILING_VIDEO = "d" * 32
+
+
+def recorded(stack: PulumiStack, type_name: str = "AIImageJob") -> dict[str, dict[str, object]]:
+    state = json.loads(stack.state_text())
+    return {
+        r["urn"].rsplit("::", 1)[1]: r["outputs"]
+        for r in state["checkpoint"]["latest"].get("resources", [])
+        if r["type"] == f"pulumi-python:dynamic/vod:{type_name}" and not r.get("delete")  # not a replaced one pending delete
+    }
+
+
+def templated(fmt: str) -> str:
+    return f"""
+        templates:
+          animated-cover:
+            format: {fmt}
+            setDefaultCover: true
+        jobs:
+          trailer-cover:
+            videoId: {VIDEOS["trailer"]}
+            template: animated-cover
+          keynote-cover:
+            videoId: {VIDEOS["keynote"]}
+            template: animated-cover
+        """
+
+
+def test_a_template_is_created_first_edited_in_place_and_deleted_last(stack: PulumiStack, emulator: EmulatorProcess) -> None:
+    stack.write_spec("covers.yaml", templated("gif"))
+    mark = emulator.log_position()
+    stack.up()
+    actions = [c["action"] for c in emulator.calls(mark)]
+    assert actions[0] == "AddAITemplate" and actions.count("SubmitAIImageJob") == 2
+    template_id = stack.outputs()["templateIds"]["animated-cover"]
+    assert {o["templateId"] for o in recorded(stack).values()} == {template_id}
+    job_ids = stack.outputs()["jobIds"]
+
+    stack.write_spec("covers.yaml", templated("png"))
+    assert steps_by_op(stack.preview_json()) == {"update": ["animated-cover"]}
+    mark = emulator.log_position()
+    stack.up()
+    assert [c["action"] for c in emulator.calls(mark)] == ["UpdateAITemplate"]
+    assert emulator.calls(mark)[0]["params"]["TemplateConfig"] == '{"Format":"png","SetDefaultCover":"true"}'
+    assert stack.outputs()["jobIds"] == job_ids
+
+    stack.write_spec("covers.yaml", "jobs: {}\n")
+    mark = emulator.log_position()
+    stack.up()
+    assert [c["action"] for c in emulator.calls(mark)] == ["DeleteAITemplate"]
+    assert recorded(stack) == {} and recorded(stack, "AITemplate") == {}
+
+
+BASE = {"videoId": VIDEOS["trailer"], "templateId": TEMPLATE, "userData": "{Extend: {campaign: spring}}",
+        "pipelineId": "6492025b8f4a4b1e96ba5bb755a33438"}
+CHANGED = {"videoId": VIDEOS["interview"], "templateId": OTHER_TEMPLATE, "userData": "{Extend: {campaign: summer}}",
+           "pipelineId": "1111111111111111aaaaaaaaaaaaaaaa", "revision": "1"}
+
+
+def job_yaml(name: str, fields: dict[str, str]) -> str:
+    return f"jobs:\n  {name}:\n" + "".join(f"    {k}: {v}\n" for k, v in fields.items())
+
+
+def test_changing_any_job_field_replaces_the_job_naming_that_field(stack: PulumiStack, emulator: EmulatorProcess) -> None:
+    stack.write_spec("job.yaml", job_yaml("cover", BASE))
+    stack.up()
+    for field, value in CHANGED.items():
+        fields = {**BASE, field: value}
+        stack.write_spec("job.yaml", job_yaml("cover", fields))
+
+        digest = stack.preview_json()
+        [step] = [s for s in digest["steps"] if s["op"] == "replace"]
+        assert step["replaceReasons"] == [field]
+        mark = emulator.log_position()
+        stack.up()
+        assert len(emulator.calls(mark, "SubmitAIImageJob")) == 1, field
+        BASE[field] = value  # the next change starts from here
+
+
+def test_renaming_a_job_with_aliases_changes_nothing(stack: PulumiStack, emulator: EmulatorProcess) -> None:
+    fields = {"videoId": VIDEOS["teaser"], "templateId": TEMPLATE}
+    stack.write_spec("job.yaml", job_yaml("teaser-cover", fields))
+    stack.up()
+    job_id = stack.outputs()["jobIds"]["teaser-cover"]
+    stack.write_spec("job.yaml", job_yaml("spring-teaser-cover", {**fields, "aliases": "[teaser-cover]"}))
+    mark = emulator.log_position()
+
+    stack.preview("--expect-no-changes")
+    stack.up("--expect-no-changes")
+
+    assert emulator.calls(mark, "SubmitAIImageJob") == []
+    assert stack.outputs()["jobIds"] == {"spring-teaser-cover": job_id}
+
+
+def test_a_waited_job_that_fails_is_recorded_reported_and_rerun_by_revision(
+    stack: PulumiStack, emulator: EmulatorProcess
+) -> None:
+    emulator.add_videos({"VideoId": FAILING_VIDEO, "Title": "broken upload", "FailAIJobs": True})
+    fields = {"videoId": FAILING_VIDEO, "templateId": TEMPLATE, "wait": "1m"}
+    stack.write_spec("job.yaml", job_yaml("broken-cover", fields))
+
+    run = stack.up(check=False)
+
+    assert run.returncode != 0
+    assert "job 'broken-cover'" in run.output and "AIImageJobFailed" in run.output
+    [outs] = recorded(stack).values()
+    assert outs["status"] == "fail" and outs["errorCode"] == "AIImageJobFailed"
+    first_job = outs["jobId"]
+
+    stack.write_spec("job.yaml", job_yaml("broken-cover", {**fields, "revision": "1"}))
+    mark = emulator.log_position()
+    stack.up(check=False)
+    assert len(emulator.calls(mark, "SubmitAIImageJob")) == 1
+    assert recorded(stack)["broken-cover"]["jobId"] != first_job
+
+
+def test_a_job_submitted_with_the_official_sdk_is_adopted_without_submitting(
+    stack: PulumiStack, emulator: EmulatorProcess
+) -> None:
+    sdk = Client(Config(access_key_id=TEST_KEY.access_key_id, access_key_secret=TEST_KEY.access_key_secret,
+                        region_id="cn-shanghai", endpoint=urlsplit(emulator.url).netloc, protocol="http"))
+    legacy = sdk.submit_aiimage_job(SubmitAIImageJobRequest(video_id=VIDEOS["keynote"], aitemplate_id=OTHER_TEMPLATE))
+    job_id = legacy.body.job_id
+    fields = {"videoId": VIDEOS["keynote"], "templateId": OTHER_TEMPLATE, "adopt": job_id}
+    stack.write_spec("legacy.yaml", job_yaml("legacy-cover", fields))
+    mark = emulator.log_position()
+
+    stack.up()
+
+    assert emulator.calls(mark, "SubmitAIImageJob") == []
+    assert stack.outputs()["jobIds"] == {"legacy-cover": job_id}
+    stack.preview("--expect-no-changes")
+
+    stack.write_spec("legacy.yaml", job_yaml("other-cover", {**fields, "videoId": VIDEOS["trailer"]}))
+    refused = stack.preview(check=False)
+    assert refused.returncode != 0
+    assert f"videoId: spec '{VIDEOS['trailer']}', job '{VIDEOS['keynote']}'" in refused.output

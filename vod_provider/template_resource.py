@@ -1,0 +1,98 @@
+"""The dynamic provider and resource class for AIImage templates (`pulumi-python:dynamic/vod:AITemplate`).
+
+A template is the one thing vodjobs manages that the API can edit and delete: a name or config
+change updates it in place (its id, and so every job using it, stays), removing it deletes it.
+Jobs that name it depend on it, so Pulumi creates templates first and deletes them last. Like
+the job provider, the class is pickled by reference: its module path and name are state format.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    Resource,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from vod_provider.resources import RUNTIME
+from vod_provider.spec import TemplateSpec
+
+TEMPLATE_INPUTS = ("templateName", "templateConfig")
+
+
+def _essence(props: dict[str, Any]) -> dict[str, Any]:
+    return {key: props[key] for key in TEMPLATE_INPUTS if props.get(key) is not None}
+
+
+def _same_config(a: str, b: str) -> bool:
+    try:
+        return bool(json.loads(a) == json.loads(b))
+    except ValueError:
+        return a == b
+
+
+class AITemplateProvider(ResourceProvider):
+    """Contract: create = AddAITemplate; diff = name or config changed → update in place (never a
+    replacement); update = UpdateAITemplate; read = GetAITemplate (gone → removed from state);
+    delete = DeleteAITemplate, safe when already gone."""
+
+    serialize_as_secret_always = False
+
+    def configure(self, req: ConfigureRequest) -> None:
+        RUNTIME.configure(req.config.get, os.environ)
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        failures = [CheckFailure(k, f"{k} is required") for k in TEMPLATE_INPUTS if not news.get(k)]
+        return CheckResult(_essence(news), failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        old, new = _essence(olds), _essence(news)
+        changed = [k for k in TEMPLATE_INPUTS if old.get(k) != new.get(k)]
+        if changed == ["templateConfig"] and _same_config(old["templateConfig"], new["templateConfig"]):
+            changed = []
+        return DiffResult(changes=bool(changed), replaces=[], delete_before_replace=False)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        template = _essence(props)
+        template_id = RUNTIME.client().add_ai_template(template["templateName"], template["templateConfig"])
+        return CreateResult(template_id, {**template, "templateId": template_id})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        found = RUNTIME.client().get_ai_template(id_)
+        if found is None:
+            return ReadResult(None, {})
+        outs = {"templateName": found.name, "templateConfig": found.config, "templateId": id_}
+        return ReadResult(id_, outs)
+
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        template = _essence(news)
+        RUNTIME.client().update_ai_template(id_, template["templateName"], template["templateConfig"])
+        return UpdateResult({**template, "templateId": id_})
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        RUNTIME.client().delete_ai_template(id_)
+
+
+class AITemplate(Resource, module="vod", name="AITemplate"):
+    """One AIImage template; its id is the TemplateId."""
+
+    templateId: pulumi.Output[str]  # noqa: N815
+
+    def __init__(self, template: TemplateSpec, opts: pulumi.ResourceOptions | None = None) -> None:
+        props: dict[str, Any] = {
+            "templateName": template.name,
+            "templateConfig": template.template_config(),
+            "templateId": None,
+        }
+        super().__init__(AITemplateProvider(), template.name, props, opts)
