@@ -1,6 +1,7 @@
 """The `vodjobs` console command: one subcommand per task, for people, pre-commit and CI.
 
     vodjobs validate [PATHS ...] [--format text|json|github]
+    vodjobs status [--stack S] [--json]
 
 A subcommand is a `_Command` in COMMANDS: a function that adds its arguments
 and one that runs it and returns the exit code. Each imports what it needs
@@ -18,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
+from vod_provider import cli_status
 from vod_provider.spec import DEFAULT_SPEC_GLOB, SpecError, SpecIssue, SpecSet, display_path, find_spec_files, load_spec_files
 
 EXIT_OK, EXIT_INVALID = 0, 1  # argparse exits 2 on a usage error
@@ -145,6 +147,8 @@ _REPORTERS: dict[str, Callable[[TextIO, list[str], SpecSet | None, list[SpecIssu
 
 COMMANDS = (
     _Command("validate", "check spec files: exit 0 when valid, 1 with every problem listed", _validate_arguments, _validate),
+    _Command("status", "where the stack's jobs stand now (GetAIImageJobs, 10 per call); changes nothing",
+             cli_status.add_arguments, cli_status.run),
 )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 
 from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
@@ -71,3 +73,34 @@ def test_destroy_forgets_every_job_without_calling_the_api(stack: PulumiStack, e
     assert "11 deleted" in run.stdout  # the ten jobs and the stack
     assert run.output.count("its results stay in VOD") >= 10
     assert recorded_jobs(stack) == {}
+
+
+def test_vodjobs_status_reads_25_jobs_in_3_calls_and_changes_nothing(stack: PulumiStack, emulator: EmulatorProcess) -> None:
+    stack.write_spec("many.yaml", many_jobs(25))
+    stack.up()
+    wait_until_done(emulator, [str(o["jobId"]) for o in recorded_jobs(stack).values()])
+    state_before = stack.state_text()
+    mark = emulator.log_position()
+
+    done = subprocess.run([sys.executable, "-m", "vod_provider.cli", "status", "--stack", stack.name, "--json"],
+                          cwd=stack.project_dir, env=stack.env, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    assert [c["action"] for c in emulator.calls(mark)] == ["GetAIImageJobs"] * 3
+    statuses = json.loads(done.stdout)["jobs"]
+    assert len(statuses) == 25 and {s["status"] for s in statuses} == {"success"}
+    assert stack.state_text() == state_before
+    assert TEST_KEY.access_key_secret not in done.stdout + done.stderr
+
+
+def test_vodjobs_status_exits_non_zero_when_a_job_failed(stack: PulumiStack, emulator: EmulatorProcess) -> None:
+    emulator.add_videos({"VideoId": "c" * 32, "Title": "broken", "FailAIJobs": True})
+    stack.write_spec("one.yaml", f"jobs:\n  broken-cover:\n    videoId: {'c' * 32}\n    templateId: {TEMPLATE}\n")
+    stack.up()
+    wait_until_done(emulator, [str(o["jobId"]) for o in recorded_jobs(stack).values()])
+
+    done = subprocess.run([sys.executable, "-m", "vod_provider.cli", "status", "--stack", stack.name],
+                          cwd=stack.project_dir, env=stack.env, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 1
+    assert "broken-cover" in done.stdout and "fail" in done.stdout and "AIImageJobFailed" in done.stdout

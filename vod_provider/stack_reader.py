@@ -1,0 +1,60 @@
+"""What a stack recorded, read through the `pulumi` CLI (the only supported way to read any backend)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+JOB_TYPE = "pulumi-python:dynamic/vod:AIImageJob"
+
+
+class StackReadError(Exception):
+    """The pulumi CLI could not read the stack (not logged in, no such stack, wrong passphrase…)."""
+
+
+@dataclass(frozen=True)
+class RecordedJob:
+    name: str
+    job_id: str
+    status: str
+
+
+def recorded_jobs(deployment: Mapping[str, Any]) -> list[RecordedJob]:
+    """The jobs a `pulumi stack export` deployment holds (replaced ones pending delete left out). Pure."""
+    jobs = []
+    for resource in deployment.get("deployment", {}).get("resources") or []:
+        if resource.get("type") != JOB_TYPE or resource.get("delete"):
+            continue
+        outputs = resource.get("outputs") or {}
+        jobs.append(RecordedJob(str(resource["urn"]).rsplit("::", 1)[1], str(resource.get("id", "")),
+                                str(outputs.get("status", ""))))
+    return sorted(jobs, key=lambda j: j.name)
+
+
+def _pulumi(args: Sequence[str], cwd: Path) -> str:
+    try:
+        done = subprocess.run(["pulumi", *args, "--non-interactive"], cwd=cwd, capture_output=True, text=True,
+                              env=os.environ, timeout=600)
+    except FileNotFoundError:
+        raise StackReadError("the pulumi CLI is not on PATH: run `make setup` and put .venv/bin first on PATH") from None
+    if done.returncode != 0:
+        raise StackReadError(f"pulumi {args[0]} {args[1] if len(args) > 1 else ''} failed: {done.stderr.strip()}")
+    return done.stdout
+
+
+def export_stack(stack: str | None, cwd: Path) -> dict[str, Any]:
+    args = ["stack", "export"] + (["--stack", stack] if stack else [])
+    exported: dict[str, Any] = json.loads(_pulumi(args, cwd))
+    return exported
+
+
+def stack_config(stack: str | None, cwd: Path) -> dict[str, str]:
+    """The stack's config with secrets decrypted, kept in memory only (never printed)."""
+    args = ["config", "--json", "--show-secrets"] + (["--stack", stack] if stack else [])
+    raw = json.loads(_pulumi(args, cwd))
+    return {key: str(entry.get("value")) for key, entry in raw.items() if entry.get("value") is not None}
