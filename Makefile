@@ -6,7 +6,7 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint unit test-e2e bench-emulator clean
+.PHONY: setup demo test lint unit test-e2e chaos recover bench-emulator clean
 
 setup:
 	@scripts/setup
@@ -31,6 +31,14 @@ unit: setup
 
 test-e2e: setup
 	python -m pytest $(PYTEST_ARGS) tests/e2e
+
+# The full chaos trials (make test runs a small variant of each): 10 kills per target and checkpoint mode.
+chaos: setup
+	VODJOBS_CHAOS_FULL=1 python -m pytest $(PYTEST_ARGS) tests/chaos
+
+# After a crashed `pulumi up`: STACK=name make recover (see README "When a run dies").
+recover: setup
+	vodjobs recover $(if $(STACK),--stack $(STACK)) --up
 
 bench-emulator: setup
 	python bench/emulator.py

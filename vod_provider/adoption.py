@@ -18,7 +18,7 @@ def _same_json(a: str | None, b: str | None) -> bool:
         return a == b
 
 
-def adoption_mismatches(declared: Mapping[str, Any], found: AIImageJobInfo) -> list[str]:
+def adoption_mismatches(declared: Mapping[str, Any], found: AIImageJobInfo, hide_user_data: bool = False) -> list[str]:
     """Each declared input that differs from what GetAIImageJobs reports, as 'field: spec X, job Y'."""
     problems = []
     if declared.get("videoId") != found.video_id:
@@ -26,5 +26,6 @@ def adoption_mismatches(declared: Mapping[str, Any], found: AIImageJobInfo) -> l
     if declared.get("templateId") != found.template_id:
         problems.append(f"templateId: spec {declared.get('templateId')!r}, job {found.template_id!r}")
     if not _same_json(declared.get("userData"), found.user_data or None):
-        problems.append(f"userData: spec {declared.get('userData')!r}, job {found.user_data or None!r}")
+        problems.append("userData: differs (secret, not shown)" if hide_user_data
+                        else f"userData: spec {declared.get('userData')!r}, job {found.user_data or None!r}")
     return problems

@@ -2,6 +2,8 @@
 
     vodjobs validate [PATHS ...] [--format text|json|github]
     vodjobs status [--stack S] [--json]
+    vodjobs recover [--stack S] [--settle-seconds N] [--up]
+    vodjobs journal [list | forget KEY] [--stack S]
 
 A subcommand is a `_Command` in COMMANDS: a function that adds its arguments
 and one that runs it and returns the exit code. Each imports what it needs
@@ -19,7 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
-from vod_provider import cli_status
+from vod_provider import cli_recover, cli_status
 from vod_provider.spec import DEFAULT_SPEC_GLOB, SpecError, SpecIssue, SpecSet, display_path, find_spec_files, load_spec_files
 
 EXIT_OK, EXIT_INVALID = 0, 1  # argparse exits 2 on a usage error
@@ -149,6 +151,10 @@ COMMANDS = (
     _Command("validate", "check spec files: exit 0 when valid, 1 with every problem listed", _validate_arguments, _validate),
     _Command("status", "where the stack's jobs stand now (GetAIImageJobs, 10 per call); changes nothing",
              cli_status.add_arguments, cli_status.run),
+    _Command("recover", "after a crashed run: finish or resolve in-flight submits, remove a stale lock, optionally up",
+             cli_recover.add_recover_arguments, cli_recover.run_recover),
+    _Command("journal", "list the submissions in doubt, or forget one you have checked never ran",
+             cli_recover.add_journal_arguments, cli_recover.run_journal),
 )
 
 

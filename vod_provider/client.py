@@ -89,9 +89,10 @@ class VodTransportError(VodError):
 class AmbiguousError(VodError):
     """A non-repeatable call may have taken effect although it failed; it was not resent."""
 
-    def __init__(self, cause: VodError, attempts: int) -> None:
+    def __init__(self, cause: VodError, attempts: int, client_token: str = "") -> None:
         self.cause = cause
         self.attempts = attempts
+        self.client_token = client_token  # the request's x-acs-signature-nonce, for finding it in logs
         super().__init__(
             cause.action,
             cause.code,
@@ -223,14 +224,19 @@ class VodClient:
         template_id: str,
         user_data: str | None = None,
         pipeline_id: str | None = None,
+        before_send: Callable[[str], None] | None = None,
     ) -> SubmittedJob:
-        """Submit one image-AI job. Not idempotent: the API has no client token."""
+        """Submit one image-AI job. Not idempotent: the API has no client token.
+
+        `before_send(nonce)` runs right before each attempt goes on the wire (after pacing), so a
+        journal can say exactly which submits may have reached the service.
+        """
         params = {"VideoId": video_id, "AITemplateId": template_id}
         if user_data is not None:
             params["UserData"] = user_data
         if pipeline_id is not None:
             params["AIPipelineId"] = pipeline_id
-        body = self.call("SubmitAIImageJob", params, idempotent=False)
+        body = self.call("SubmitAIImageJob", params, idempotent=False, before_send=before_send)
         return SubmittedJob(job_id=str(body["JobId"]), request_id=str(body.get("RequestId", "")))
 
     def get_ai_image_jobs(self, job_ids: Sequence[str]) -> list[AIImageJobInfo]:
@@ -279,6 +285,8 @@ class VodClient:
 
     def signed_request_parts(self, action: str, params: Mapping[str, str]) -> tuple[str, dict[str, str]]:
         """The URL and headers of a V3-signed RPC call (POST, parameters in the query, empty body)."""
+        nonce = self._nonce()
+        self._local.nonce = nonce
         headers = {
             "host": self._host,
             "accept": "application/json",
@@ -286,7 +294,7 @@ class VodClient:
             "x-acs-action": action,
             "x-acs-version": API_VERSION,
             "x-acs-date": self._clock(),
-            "x-acs-signature-nonce": self._nonce(),
+            "x-acs-signature-nonce": nonce,
             "x-acs-content-sha256": signing.EMPTY_PAYLOAD_SHA256,
         }
         if self._credentials.security_token:
@@ -304,7 +312,13 @@ class VodClient:
         query = signing.canonical_query_string(params)
         return f"{self._endpoint}/" + (f"?{query}" if query else ""), headers
 
-    def call(self, action: str, params: Mapping[str, str], idempotent: bool = True) -> dict[str, Any]:
+    def call(
+        self,
+        action: str,
+        params: Mapping[str, str],
+        idempotent: bool = True,
+        before_send: Callable[[str], None] | None = None,
+    ) -> dict[str, Any]:
         """A paced, signed call, retried as the RetryPolicy allows; returns the JSON body or raises a VodError.
 
         A non-idempotent call that fails ambiguously raises AmbiguousError and is never resent.
@@ -314,17 +328,21 @@ class VodClient:
             attempt += 1
             self._limiter.acquire(action)
             try:
-                return self._send_once(action, params)
+                return self._send_once(action, params, before_send)
             except VodError as error:
                 if self._retry.may_retry(error.outcome, attempt, idempotent):
                     self._sleep(self._retry.delay(attempt, self._uniform))
                     continue
                 if error.outcome is Outcome.AMBIGUOUS and not idempotent:
-                    raise AmbiguousError(error, attempt) from None
+                    raise AmbiguousError(error, attempt, self._last_nonce()) from None
                 raise
 
-    def _send_once(self, action: str, params: Mapping[str, str]) -> dict[str, Any]:
+    def _send_once(
+        self, action: str, params: Mapping[str, str], before_send: Callable[[str], None] | None = None
+    ) -> dict[str, Any]:
         url, headers = self.signed_request_parts(action, params)
+        if before_send is not None:
+            before_send(headers["x-acs-signature-nonce"])
         try:
             response = self._session().post(
                 url, headers=headers, data=b"", timeout=(self._timeouts.connect, self._timeouts.read)
@@ -367,6 +385,9 @@ class VodClient:
                 http_status=response.status_code,
             )
         return body
+
+    def _last_nonce(self) -> str:
+        return str(getattr(self._local, "nonce", ""))
 
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)

@@ -98,6 +98,33 @@ def live_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(keep, key=lambda e: float(e.get("at", 0)))
 
 
+@dataclass(frozen=True)
+class OpenSubmission:
+    """An unresolved submission, with the inputs the journal kept to look for it in the service."""
+
+    key: str
+    digest: str
+    submission: Submission
+    job: dict[str, Any]
+
+
+def unresolved_submissions(entries: list[dict[str, Any]]) -> list[OpenSubmission]:
+    """Every (job, inputs) whose latest state is `submitting` or `ambiguous`. Pure."""
+    out = []
+    seen: set[tuple[str, str]] = set()
+    for entry in entries:
+        pair = (str(entry.get("job")), str(entry.get("inputs")))
+        if pair in seen or entry.get("event") in SETTLED:
+            continue
+        seen.add(pair)
+        history = [e for e in entries if e.get("job") == pair[0]]
+        found = fold(history, *pair)
+        if found is not None and found.unresolved:
+            inputs: dict[str, Any] = next((e["input"] for e in reversed(history) if e.get("inputs") == pair[1] and "input" in e), {})
+            out.append(OpenSubmission(pair[0], pair[1], found, dict(inputs)))
+    return out
+
+
 @dataclass
 class _FileView:
     """What this process has read of one journal file: entries by job key, and how far it read."""
@@ -134,6 +161,12 @@ class SubmissionJournal:
             history = self._sync(path).by_job.get(key, [])
             digests = {str(e.get("inputs")) for e in history if e.get("jobId") == job_id}
             return any((found := fold(history, key, d)) is not None and found.job_id == job_id for d in digests)
+
+    def stack_entries(self, project: str, stack: str) -> list[dict[str, Any]]:
+        """Every entry of one stack's file, oldest first."""
+        path = journal_file(self._directory, f"{project}/{stack}/-")
+        with self._locked(path):
+            return self._read(path)
 
     def entries(self) -> list[dict[str, Any]]:
         """Every entry of every stack file (for `vodjobs journal`)."""

@@ -36,7 +36,7 @@ from vod_provider.submission import submit_once
 
 RUNTIME = ProviderRuntime()
 REQUIRED_INPUTS = ("videoId", "templateId")
-STEERING_INPUTS = ("jobName", "journalKey", "adopt", "waitSeconds")
+STEERING_INPUTS = ("jobName", "journalKey", "adopt", "waitSeconds", "userDataSecret")
 
 
 class AIImageJobProvider(ResourceProvider):
@@ -82,7 +82,8 @@ class AIImageJobProvider(ResourceProvider):
         found = RUNTIME.batcher().lookup(job_id)
         if found is None:
             return [CheckFailure("adopt", f"no image-AI job {job_id} exists in this account and region")]
-        return [CheckFailure("adopt", f"job {job_id} differs from the spec: {m}") for m in adoption_mismatches(news, found)]
+        hide = bool(news.get("userDataSecret"))
+        return [CheckFailure("adopt", f"job {job_id} differs from the spec: {m}") for m in adoption_mismatches(news, found, hide)]
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         key = olds.get("journalKey")
@@ -189,7 +190,8 @@ class AIImageJob(Resource, module="vod", name="AIImageJob"):
             "journalKey": f"{pulumi.get_project()}/{pulumi.get_stack()}/{job.name}",
             "videoId": job.video_id,
             "templateId": template_id if template_id is not None else job.template_id,
-            "userData": job.user_data,
+            "userData": pulumi.Output.secret(job.user_data) if job.user_data_secret and job.user_data else job.user_data,
+            "userDataSecret": True if job.user_data_secret else None,
             "pipelineId": job.pipeline_id,
             "revision": job.revision or None,
             "adopt": job.adopt,

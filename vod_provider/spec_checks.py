@@ -154,6 +154,7 @@ class DocumentChecker:
             self.file, self.read.key_locations[path].line, template_name=values.get("template"),
             aliases=values.get("aliases", ()), revision=values.get("revision", 0),
             wait_seconds=values["wait"] if "wait" in values else defaults.get("wait"), adopt=values.get("adopt"),
+            user_data_secret=bool(values.get("userDataSecret", False)),
         ))
 
     def template(self, name: str, body: Any) -> None:

@@ -54,6 +54,7 @@ class JobSpec:
     revision: int = 0
     wait_seconds: float | None = None  # None: do not wait for the job to end
     adopt: str | None = None  # JobId of an existing job to record instead of submitting
+    user_data_secret: bool = False  # userData travels as a Pulumi secret
 
     def __post_init__(self) -> None:
         if (self.template_id is None) == (self.template_name is None):

@@ -90,6 +90,7 @@ JOB = Section("a job", (
     Field("templateId", Kind.CLOUD_ID, "Id of an existing AIImage template (AITemplateId)."),
     Field("userData", Kind.USER_DATA, _USER_DATA_DOC),
     Field("pipelineId", Kind.CLOUD_ID, "The AI pipeline (AIPipelineId) to run the job on."),
+    Field("userDataSecret", Kind.BOOLEAN, "Treat userData as a secret (e.g. a callback token): encrypted in state, hidden in output."),
     Field("aliases", Kind.NAME_LIST, "Former names of this job: renaming it then submits nothing."),
     Field("revision", Kind.REVISION, "Bump to submit the job again although its inputs did not change (default 0)."),
     Field("wait", Kind.WAIT, _WAIT_DOC),

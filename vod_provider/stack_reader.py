@@ -36,7 +36,8 @@ def recorded_jobs(deployment: Mapping[str, Any]) -> list[RecordedJob]:
     return sorted(jobs, key=lambda j: j.name)
 
 
-def _pulumi(args: Sequence[str], cwd: Path) -> str:
+def pulumi_output(args: Sequence[str], cwd: Path) -> str:
+    """Run `pulumi ARGS --non-interactive` in `cwd`; its stdout, or StackReadError with its stderr."""
     try:
         done = subprocess.run(["pulumi", *args, "--non-interactive"], cwd=cwd, capture_output=True, text=True,
                               env=os.environ, timeout=600)
@@ -49,12 +50,12 @@ def _pulumi(args: Sequence[str], cwd: Path) -> str:
 
 def export_stack(stack: str | None, cwd: Path) -> dict[str, Any]:
     args = ["stack", "export"] + (["--stack", stack] if stack else [])
-    exported: dict[str, Any] = json.loads(_pulumi(args, cwd))
+    exported: dict[str, Any] = json.loads(pulumi_output(args, cwd))
     return exported
 
 
 def stack_config(stack: str | None, cwd: Path) -> dict[str, str]:
     """The stack's config with secrets decrypted, kept in memory only (never printed)."""
     args = ["config", "--json", "--show-secrets"] + (["--stack", stack] if stack else [])
-    raw = json.loads(_pulumi(args, cwd))
+    raw = json.loads(pulumi_output(args, cwd))
     return {key: str(entry.get("value")) for key, entry in raw.items() if entry.get("value") is not None}

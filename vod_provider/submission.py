@@ -11,6 +11,7 @@ is reported by name and not submitted, and the operator decides (`adopt:` or
 from __future__ import annotations
 
 import calendar
+import hashlib
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -21,14 +22,19 @@ from vod_provider.client import AmbiguousError, SubmittedJob, VodClient, VodErro
 from vod_provider.journal import Submission, SubmissionJournal, inputs_hash
 
 # How far before the journaled submit time the service's CreationTime may lie (clock skew).
-CLOCK_SKEW_SECONDS = 300
+CLOCK_SKEW_SECONDS = 60
 
 
 class JobMaybeSubmittedError(Exception):
     """A submit that may have run although no JobId came back: the job may exist. Not resent."""
 
     def __init__(self, label: str, video_id: str, request_id: str | None, cause: str, key: str | None) -> None:
-        request = f"RequestId {request_id}" if request_id else "no RequestId (no answer came back)"
+        if not request_id:
+            request = "no RequestId (no answer came back)"
+        elif request_id.startswith("client token"):
+            request = f"no answer came back; {request_id} (x-acs-signature-nonce)"
+        else:
+            request = f"RequestId {request_id}"
         forget = f"`vodjobs journal forget {key}` then " if key else ""
         super().__init__(
             f"{label}: the job MAY HAVE BEEN SUBMITTED ({request}): {cause}\n"
@@ -52,13 +58,20 @@ def _epoch(iso: str) -> float:
         return 0.0
 
 
-def _same_user_data(a: str | None, b: str) -> bool:
-    if not a or not b:
-        return not a and not b
+def user_data_digest(user_data: str | None) -> str:
+    """sha256 of the canonical JSON of a UserData (so the journal never holds UserData, which may be secret)."""
+    if not user_data:
+        return ""
     try:
-        return bool(json.loads(a) == json.loads(b))
+        canonical = json.dumps(json.loads(user_data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     except ValueError:
-        return a == b
+        canonical = user_data
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def findable(job: Mapping[str, Any]) -> dict[str, Any]:
+    """What the journal keeps to find a job in the service later: ids, and a digest of its UserData."""
+    return {"videoId": job["videoId"], "templateId": job["templateId"], "userDataSha256": user_data_digest(job.get("userData"))}
 
 
 def find_submitted_job(client: VodClient, job: Mapping[str, Any], since: float) -> str | None:
@@ -67,11 +80,16 @@ def find_submitted_job(client: VodClient, job: Mapping[str, Any], since: float) 
     Covers jobs that already produced images (ListAIImageInfo lists only those); a job still
     running, or one that failed, cannot be found this way.
     """
+    if "userDataSha256" in job:  # a journal entry's view of the job
+        job = {**job, "userData": None}
+        wanted = str(job["userDataSha256"])
+    else:
+        wanted = user_data_digest(job.get("userData"))
     job_ids = sorted({info.job_id for info in client.list_ai_image_info(job["videoId"]) if info.job_id})
     matches = []
     for start in range(0, len(job_ids), 10):
         for info in client.get_ai_image_jobs(job_ids[start:start + 10]):
-            if (info.template_id == job["templateId"] and _same_user_data(job.get("userData"), info.user_data)
+            if (info.template_id == job["templateId"] and wanted == user_data_digest(info.user_data)
                     and _epoch(info.creation_time) >= since - CLOCK_SKEW_SECONDS):
                 matches.append(info.job_id)
     return matches[0] if len(matches) == 1 else None
@@ -93,13 +111,19 @@ def submit_once(
             recovered = _recover(client, journal, key, digest, prior, job, label, report)
             if recovered is not None:
                 return recovered
-        journal.record("submitting", key, digest)
+
+    def journal_attempt(nonce: str) -> None:
+        if journal is not None and key is not None:
+            # Written (fsync'd) right before the request leaves, with what it takes to find the job later.
+            journal.record("submitting", key, digest, token=nonce, input=findable(job))
+
     try:
-        submitted = _submit(client, job)
+        submitted = _submit(client, job, journal_attempt)
     except AmbiguousError as error:
         if journal is not None and key is not None:
-            journal.record("ambiguous", key, digest, requestId=error.request_id or "", code=error.code)
-        raise JobMaybeSubmittedError(label, job["videoId"], error.request_id, str(error.cause), key) from None
+            journal.record("ambiguous", key, digest, requestId=error.request_id or "", token=error.client_token, code=error.code)
+        request = error.request_id or (f"client token {error.client_token}" if error.client_token else None)
+        raise JobMaybeSubmittedError(label, job["videoId"], request, str(error.cause), key) from None
     except VodError as error:
         if journal is not None and key is not None:
             journal.record("not-submitted", key, digest, code=error.code)
@@ -109,9 +133,10 @@ def submit_once(
     return Submitted(submitted.job_id, submitted.request_id, "submitted")
 
 
-def _submit(client: VodClient, job: Mapping[str, Any]) -> SubmittedJob:
+def _submit(client: VodClient, job: Mapping[str, Any], before_send: Callable[[str], None]) -> SubmittedJob:
     return client.submit_ai_image_job(
-        video_id=job["videoId"], template_id=job["templateId"], user_data=job.get("userData"), pipeline_id=job.get("pipelineId")
+        video_id=job["videoId"], template_id=job["templateId"], user_data=job.get("userData"),
+        pipeline_id=job.get("pipelineId"), before_send=before_send,
     )
 
 

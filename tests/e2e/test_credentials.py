@@ -75,3 +75,58 @@ def test_missing_credentials_let_preview_run_but_stop_up_with_a_clear_message(
     assert run.returncode != 0
     assert "no Alibaba Cloud AccessKey found" in run.output
     assert emulator.calls(mark) == []
+
+
+def _backend_bytes(stack: PulumiStack) -> bytes:
+    return b"".join(p.read_bytes() for p in stack.backend_dir.rglob("*") if p.is_file())
+
+
+def test_the_secret_appears_in_zero_bytes_of_state_debug_output_or_the_request_log(
+    stack: PulumiStack, emulator: EmulatorProcess
+) -> None:
+    stack.write_spec("teaser.yaml", ONE_JOB)
+    mark = emulator.log_position()
+
+    runs = [stack.preview("--debug"), stack.up("--debug"), stack.run("refresh", "--yes", "--debug", "--stack", stack.name),
+            stack.run("stack", "export", "--stack", stack.name)]
+
+    secret = TEST_KEY.access_key_secret
+    assert all(secret not in run.output for run in runs)
+    assert secret.encode() not in _backend_bytes(stack)
+    assert secret not in str(emulator.requests(mark))
+
+
+def test_an_environment_secret_appears_in_zero_bytes_either(new_stack: PulumiStack, emulator: EmulatorProcess) -> None:
+    stack = new_stack
+    stack.run("stack", "init", stack.name)
+    stack.run("config", "set", "--stack", stack.name, "vodjobs:endpoint", emulator.url)
+    stack.env.update(ALIBABA_CLOUD_ACCESS_KEY_ID=TEST_KEY.access_key_id, ALIBABA_CLOUD_ACCESS_KEY_SECRET=TEST_KEY.access_key_secret)
+    stack.write_spec("teaser.yaml", ONE_JOB)
+
+    runs = [stack.up("--debug"), stack.run("stack", "export", "--stack", stack.name)]
+
+    assert all(TEST_KEY.access_key_secret not in run.output for run in runs)
+    assert TEST_KEY.access_key_secret.encode() not in _backend_bytes(stack)
+
+
+def test_user_data_marked_secret_is_hidden_in_output_state_and_journal(stack: PulumiStack, emulator: EmulatorProcess) -> None:
+    token = "cb-token-4f1e9a7d2c"
+    stack.write_spec("secret.yaml", f"""
+        jobs:
+          tokened-cover:
+            videoId: {VIDEOS["teaser"]}
+            templateId: {TEMPLATE}
+            userDataSecret: true
+            userData:
+              MessageCallback:
+                CallbackURL: https://hooks.example.com/vod?token={token}
+        """)
+    mark = emulator.log_position()
+
+    runs = [stack.preview("--diff"), stack.up("--debug"), stack.run("stack", "export", "--stack", stack.name)]
+
+    assert [token in e["params"]["UserData"] for e in emulator.calls(mark, "SubmitAIImageJob")] == [True]
+    assert all(token not in run.output for run in runs)
+    assert token.encode() not in _backend_bytes(stack)
+    journal = b"".join(p.read_bytes() for p in (stack.project_dir / ".vodjobs").rglob("*") if p.is_file())
+    assert journal and token.encode() not in journal

@@ -1,0 +1,149 @@
+"""Recovering a stack after a crash (`vodjobs recover`): the steps, each small and testable.
+
+What a `kill -9` of `pulumi up` leaves (shared/reference/pulumi-dynamic.md §3.0.1): the language host
+and the provider keep running (a submit in flight can still complete), the stack stays locked, and
+the next `up` creates the interrupted resources again. Recovery therefore:
+
+1. refuses if a `pulumi` command is still running in the project (that is a live run, not a crash);
+2. lets orphaned provider processes finish their in-flight submits (their outcome lands in the
+   journal), then stops them;
+3. resolves every submission the journal still has in doubt, by looking for the job in the
+   service for up to a settle window, and records it submitted (found) or not submitted;
+4. removes the stack's lock if the process that holds it is gone (file backends);
+5. optionally runs `pulumi up`, where the journal turns every JobId of the crashed run into a
+   recorded job instead of a second submission.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from vod_provider.client import VodClient
+from vod_provider.journal import OpenSubmission, SubmissionJournal, unresolved_submissions
+from vod_provider.submission import find_submitted_job
+
+PROVIDER_MARKERS = ("pulumi.dynamic", "pulumi-language-python", "pulumi-resource-pulumi-python")
+
+
+@dataclass(frozen=True)
+class ProjectProcess:
+    pid: int
+    cmdline: str
+
+    @property
+    def is_cli(self) -> bool:
+        first = self.cmdline.split(" ", 1)[0]
+        return os.path.basename(first) == "pulumi"
+
+
+def project_processes(project_dir: Path, proc: Path = Path("/proc")) -> list[ProjectProcess]:
+    """Pulumi CLI, language host and provider processes whose working directory is the project."""
+    target = project_dir.resolve()
+    found = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cwd = (entry / "cwd").resolve()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except (OSError, RuntimeError):
+            continue
+        if cwd != target or not cmdline:
+            continue
+        process = ProjectProcess(int(entry.name), cmdline)
+        if process.is_cli or any(marker in cmdline for marker in PROVIDER_MARKERS):
+            found.append(process)
+    return found
+
+
+def in_flight(journal: SubmissionJournal, project: str, stack: str) -> list[OpenSubmission]:
+    return [s for s in unresolved_submissions(journal.stack_entries(project, stack)) if s.submission.state == "submitting"]
+
+
+def drain_orphans(
+    orphans: list[ProjectProcess], still_in_flight: Callable[[], bool], grace_seconds: float,
+    sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Give orphaned providers `grace_seconds` to finish what they were sending, then stop them."""
+    deadline = clock() + grace_seconds
+    while still_in_flight() and clock() < deadline:
+        sleep(0.2)
+    for process in orphans:
+        try:
+            os.kill(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+
+
+@dataclass(frozen=True)
+class Resolution:
+    key: str
+    job_id: str | None  # None: not found in the settle window, recorded as not submitted
+
+
+def resolve_in_doubt(
+    journal: SubmissionJournal, client: VodClient, open_submissions: list[OpenSubmission], settle_seconds: float,
+    report: Callable[[str], None], sleep: Callable[[float], None] = time.sleep, now: Callable[[], float] = time.time,
+) -> list[Resolution]:
+    """Look for each submission in doubt until it is found or `settle_seconds` after it was sent."""
+    pending = list(open_submissions)
+    resolved: list[Resolution] = []
+    while pending:
+        still = []
+        for item in pending:
+            job_id = find_submitted_job(client, item.job, item.submission.at) if item.job else None
+            if job_id is not None:
+                journal.record("submitted", item.key, item.digest, jobId=job_id, requestId="", resolvedBy="vodjobs recover")
+                report(f"{item.key}: found in the service as JobId {job_id}; `pulumi up` records it, nothing is resubmitted")
+                resolved.append(Resolution(item.key, job_id))
+            elif now() >= item.submission.at + settle_seconds:
+                journal.record("not-submitted", item.key, item.digest, resolvedBy=f"vodjobs recover: not found in {settle_seconds:.0f}s")
+                report(f"{item.key}: no such job appeared within {settle_seconds:.0f}s of the submit; it will be submitted again")
+                resolved.append(Resolution(item.key, None))
+            else:
+                still.append(item)
+        pending = still
+        if pending:
+            sleep(1.0)
+    return resolved
+
+
+@dataclass(frozen=True)
+class StackLock:
+    path: Path
+    pid: int
+    hostname: str
+
+    @property
+    def holder_alive(self) -> bool:
+        if self.hostname != socket.gethostname():
+            return True  # another machine's run: we cannot tell, so assume it lives
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+
+def file_backend_locks(backend_url: str, project: str, stack: str) -> list[StackLock]:
+    """The DIY file backend's lock files for one stack (other backends: empty, see `--force-unlock`)."""
+    if not backend_url.startswith("file://"):
+        return []
+    root = Path(backend_url[len("file://"):]).expanduser() / ".pulumi" / "locks"
+    locks = []
+    for path in root.glob(f"**/{project}/{stack}/*.json"):
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        locks.append(StackLock(path, int(data.get("pid", 0)), str(data.get("hostname", ""))))
+    return locks
