@@ -146,3 +146,14 @@ def test_retries_give_up_with_the_last_cloud_error(scripted: list[ScriptedServer
     with pytest.raises(ThrottledError) as raised:
         client.submit_ai_image_job("v" * 32, "t" * 32)
     assert isinstance(raised.value, VodError) and raised.value.request_id == "R-1"
+
+
+def test_a_secret_echoed_back_by_an_endpoint_is_redacted_from_the_error(scripted: list[ScriptedServer]) -> None:
+    echo = (400, {"Code": "InvalidParameter", "Message": f"bad key {CREDS.access_key_secret}!", "RequestId": "R-5"})
+    client, _ = client_for(scripted, [echo])
+
+    with pytest.raises(VodError) as raised:
+        client.get_ai_image_jobs(["a" * 32])
+
+    assert CREDS.access_key_secret not in str(raised.value)
+    assert "bad key ***!" in str(raised.value)
