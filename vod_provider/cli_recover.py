@@ -70,6 +70,10 @@ def run_recover(args: argparse.Namespace, out: TextIO) -> int:
             pids = ", ".join(str(p.pid) for p in processes if p.is_cli)
             report(f"a pulumi command is still running in {cwd} (pid {pids}); wait for it, or stop it first")
             return EXIT_REFUSED
+        backend = os.environ.get("PULUMI_BACKEND_URL") or json.loads(pulumi_output(["whoami", "--json"], cwd)).get("url", "")
+        repaired = recovery.repair_file_checkpoint(backend, project, stack)
+        if repaired:
+            report(repaired)
         config = stack_config(stack, cwd)
         journal = _journal(cwd, config)
         if processes:
@@ -81,7 +85,6 @@ def run_recover(args: argparse.Namespace, out: TextIO) -> int:
             client = VodClient(settings.endpoint, settings.credentials, limiter=RateLimiter(settings.max_qps))
             report(f"{len(in_doubt)} submission(s) in doubt; looking for them in the service")
             recovery.resolve_in_doubt(journal, client, in_doubt, args.settle_seconds, report)
-        backend = os.environ.get("PULUMI_BACKEND_URL") or json.loads(pulumi_output(["whoami", "--json"], cwd)).get("url", "")
         for lock in recovery.file_backend_locks(backend, project, stack):
             if lock.holder_alive:
                 report(f"stack {stack} is locked by a live process (pid {lock.pid} on {lock.hostname}); not touching it")

@@ -16,6 +16,8 @@ the next `up` creates the interrupted resources again. Recovery therefore:
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import signal
@@ -147,3 +149,50 @@ def file_backend_locks(backend_url: str, project: str, stack: str) -> list[Stack
             continue
         locks.append(StackLock(path, int(data.get("pid", 0)), str(data.get("hostname", ""))))
     return locks
+
+
+def _valid_json(path: Path) -> bool:
+    try:
+        json.loads(path.read_bytes() or b"!")
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _write_attrs(blob: Path) -> None:
+    """The fileblob metadata sidecar the DIY backend reads with each blob (content type and md5)."""
+    digest = base64.b64encode(hashlib.md5(blob.read_bytes()).digest()).decode()
+    attrs = {"user.cache_control": "", "user.content_disposition": "", "user.content_encoding": "",
+             "user.content_language": "", "user.content_type": "text/plain; charset=utf-8", "user.metadata": None,
+             "md5": digest}
+    aside = blob.with_name(blob.name + ".attrs.tmp")
+    aside.write_text(json.dumps(attrs, separators=(",", ":")))
+    os.replace(aside, blob.with_name(blob.name + ".attrs"))
+
+
+def repair_file_checkpoint(backend_url: str, project: str, stack: str) -> str | None:
+    """Undo what a kill mid-write leaves in a file backend's checkpoint; returns what was repaired, or None.
+
+    Seen here: `kill -9` during a checkpoint write can leave the checkpoint's `.attrs` sidecar empty, and
+    every later pulumi command then fails with "failed to load checkpoint: EOF". A torn checkpoint is
+    restored from the `.bak` copy the backend keeps; JobIds it lacks are still in the submission journal.
+    """
+    if not backend_url.startswith("file://"):
+        return None
+    checkpoint = Path(backend_url[len("file://"):]).expanduser() / ".pulumi" / "stacks" / project / f"{stack}.json"
+    if not checkpoint.exists():
+        return None
+    backup = checkpoint.with_name(checkpoint.name + ".bak")
+    if not _valid_json(checkpoint):
+        if not _valid_json(backup):
+            raise OSError(f"{checkpoint} is torn and has no valid .bak copy; restore it from .pulumi/history")
+        aside = checkpoint.with_name(checkpoint.name + ".restore.tmp")
+        aside.write_bytes(backup.read_bytes())
+        os.replace(aside, checkpoint)
+        _write_attrs(checkpoint)
+        return f"restored the torn checkpoint {checkpoint.name} from its .bak copy"
+    attrs = checkpoint.with_name(checkpoint.name + ".attrs")
+    if attrs.exists() and not _valid_json(attrs):
+        _write_attrs(checkpoint)
+        return f"rewrote the torn metadata file {attrs.name}"
+    return None
