@@ -6,7 +6,7 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint unit test-e2e chaos recover bench-emulator clean
+.PHONY: setup demo test lint unit test-e2e chaos recover bench-emulator clean ci-preview ci-up
 
 setup:
 	@scripts/setup
@@ -42,6 +42,24 @@ recover: setup
 
 bench-emulator: setup
 	python bench/emulator.py
+
+# -- CI/CD: what examples/ci/ pipelines run (after `make setup`), and tests/e2e/test_ci_pipeline.py runs too --------
+# STACK names an existing stack (`pulumi stack init` once): a typo must not create an empty stack and resubmit every job.
+# The backend comes from PULUMI_BACKEND_URL, secrets from the CI's secret store (README "CI/CD").
+FORMAT ?= markdown
+SUMMARY_FILE ?=
+VODJOBS := python -m vod_provider.cli
+require-stack = $(if $(STACK),,$(error set STACK, e.g. `make $@ STACK=prod`))
+
+# A pull request: what `pulumi up` would submit, replace and forget, as Markdown (FORMAT=github: step summary + annotations).
+ci-preview:
+	$(require-stack)
+	@$(VODJOBS) preview --stack $(STACK) --format $(FORMAT) $(if $(SUMMARY_FILE),--summary-file $(SUMMARY_FILE))
+
+# A merge: submit what the specs declare and the stack does not hold yet. Fails fast on another run's lock.
+ci-up:
+	$(require-stack)
+	pulumi up --yes --skip-preview --non-interactive --stack $(STACK)
 
 clean:
 	rm -rf .pulumi-state .demo .pytest_cache .mypy_cache .ruff_cache

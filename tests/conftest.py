@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.emulator_process import AccessKeyPair, EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack, find_pulumi
+from tests.support.s3_server import S3Server
 from vod_emulator.app import EmulatorApp
 from vod_emulator.auth import AccessKey, RequestVerifier
 from vod_emulator.models import VodAccount
@@ -39,6 +40,16 @@ def emulator() -> Iterator[EmulatorProcess]:
         yield process
     finally:
         process.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """One S3-compatible server (moto) for the session; each test uses a bucket of its own."""
+    server = S3Server(tmp_path_factory.mktemp("s3") / "moto_server.log").start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

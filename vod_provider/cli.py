@@ -4,6 +4,7 @@
     vodjobs status [--stack S] [--json]
     vodjobs recover [--stack S] [--settle-seconds N] [--up]
     vodjobs journal [list | forget KEY] [--stack S]
+    vodjobs preview --stack STACK [--format markdown|github|json] [--summary-file PATH]
 
 A subcommand is a `_Command` in COMMANDS: a function that adds its arguments
 and one that runs it and returns the exit code. Each imports what it needs
@@ -21,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
-from vod_provider import cli_recover, cli_status
+from vod_provider import cli_preview, cli_recover, cli_status
 from vod_provider.spec import DEFAULT_SPEC_GLOB, SpecError, SpecIssue, SpecSet, display_path, find_spec_files, load_spec_files
 
 EXIT_OK, EXIT_INVALID = 0, 1  # argparse exits 2 on a usage error
@@ -155,6 +156,7 @@ COMMANDS = (
              cli_recover.add_recover_arguments, cli_recover.run_recover),
     _Command("journal", "list the submissions in doubt, or forget one you have checked never ran",
              cli_recover.add_journal_arguments, cli_recover.run_journal),
+    _Command("preview", cli_preview.HELP, cli_preview.add_arguments, cli_preview.run),
 )
 
 

@@ -17,12 +17,13 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
-LINKED = ("Pulumi.yaml", "__main__.py", "vod_provider", ".venv")
+LINKED = ("Pulumi.yaml", "__main__.py", "vod_provider", ".venv", "Makefile")
 PASSPHRASE = "vodjobs-test-passphrase"
 # Variables that would let a test's outcome depend on the machine it runs on.
 SCRUBBED_ENV = (
     "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN",
     "ALIBABA_CLOUD_PROFILE", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_PYTHON_CMD",
+    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
 )
 
 
@@ -54,9 +55,9 @@ def find_pulumi() -> str:
 
 
 class PulumiStack:
-    """One stack of a temp vodjobs project on a local file backend."""
+    """One stack of a temp vodjobs project; on a local file backend unless `backend_url` names another."""
 
-    def __init__(self, workdir: Path, name: str, pulumi_home: Path) -> None:
+    def __init__(self, workdir: Path, name: str, pulumi_home: Path, backend_url: str | None = None) -> None:
         self.project_dir = workdir / "project"
         self.backend_dir = workdir / "state"
         self.name = name
@@ -69,7 +70,7 @@ class PulumiStack:
         self.env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
         self.env.update(
             PATH=path,
-            PULUMI_BACKEND_URL=f"file://{self.backend_dir}",
+            PULUMI_BACKEND_URL=backend_url or f"file://{self.backend_dir}",
             PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
             PULUMI_HOME=str(pulumi_home),
             PULUMI_SKIP_UPDATE_CHECK="true",
@@ -115,7 +116,7 @@ class PulumiStack:
         return values
 
     def state_text(self) -> str:
-        """The stack's checkpoint file exactly as stored on the backend."""
+        """The stack's checkpoint file exactly as stored on the (file) backend."""
         found = list(self.backend_dir.glob(f".pulumi/stacks/*/{self.name}.json"))
         assert len(found) == 1, f"expected one checkpoint for stack {self.name}, found {found}"
         return found[0].read_text()

@@ -1,0 +1,259 @@
+"""What a `pulumi preview --json --show-sames` digest means for the jobs: submit, replace, forget, unchanged.
+
+Pure: the digest and the loaded specs in, a PreviewPlan out. The engine's steps say what happens
+to each resource; the specs add where each job is declared and the template name a job uses
+(in a preview, the id of a template still to be created is unknown). `--show-sames` matters:
+without it the digest omits unchanged resources, and renames (a `same` step whose old URN has
+another name) could not be told apart from nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from vod_provider.job_diff import is_unknown, job_essence
+from vod_provider.spec_model import JobSpec, SpecIssue, SpecSet, TemplateSpec
+
+JOB_TYPE = "pulumi-python:dynamic/vod:AIImageJob"
+TEMPLATE_TYPE = "pulumi-python:dynamic/vod:AITemplate"
+
+JobAction = Literal["submit", "replace", "adopt", "rename", "forget", "unchanged"]
+TemplateAction = Literal["create", "update", "delete", "unchanged"]
+JOB_ACTIONS: tuple[JobAction, ...] = ("submit", "replace", "adopt", "rename", "forget", "unchanged")
+TEMPLATE_ACTIONS: tuple[TemplateAction, ...] = ("create", "update", "delete", "unchanged")
+# The API call `pulumi up` makes for each action; actions absent here make none.
+SUBMITTING: frozenset[JobAction] = frozenset({"submit", "replace"})
+TEMPLATE_CALLS: dict[TemplateAction, str] = {"create": "AddAITemplate", "update": "UpdateAITemplate", "delete": "DeleteAITemplate"}
+# A replacement is one step in a preview; these two describe the same replacement during an update.
+_REPLACEMENT_HALVES = frozenset({"create-replacement", "delete-replaced"})
+_JOB_OPS: dict[str, JobAction] = {"create": "submit", "replace": "replace", "delete": "forget", "same": "unchanged"}
+_TEMPLATE_OPS: dict[str, TemplateAction] = {"create": "create", "update": "update", "delete": "delete", "same": "unchanged"}
+_TEMPLATE_CONFIG_FIELDS = {"Format": "format", "SetDefaultCover": "setDefaultCover"}
+
+
+class PreviewDigestError(Exception):
+    """The digest holds a step vodjobs cannot explain (a bug, or specs that changed during the preview)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field that differs, as the reviewer reads it: both values already written out."""
+
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class SpecLocation:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class JobRow:
+    name: str
+    action: JobAction
+    video_id: str
+    template: str  # the declared template's name, or the AITemplateId
+    spec: SpecLocation | None  # None for a forgotten job: its spec is gone
+    changes: tuple[Change, ...] = ()  # replace: what made it a new job
+    former_name: str | None = None  # rename
+    adopt: str | None = None  # adopt: the JobId recorded instead of a submit
+    waits: bool = False  # a submit the up waits for (GetAIImageJobs polls)
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    name: str
+    action: TemplateAction
+    config: str  # e.g. "format gif, setDefaultCover true"
+    spec: SpecLocation | None
+    changes: tuple[Change, ...] = ()
+
+
+@dataclass(frozen=True)
+class TemplateUse:
+    """How many declared jobs use a template once the up is done, and how many of them it submits."""
+
+    template: str
+    jobs: int
+    submitting: int
+
+
+@dataclass(frozen=True)
+class PreviewPlan:
+    jobs: tuple[JobRow, ...]  # in JOB_ACTIONS order, then by name
+    templates: tuple[TemplateRow, ...]
+    api_calls: tuple[tuple[str, int], ...]  # (action, count): the calls whose number the preview knows
+    jobs_per_template: tuple[TemplateUse, ...]
+
+    def count(self, action: JobAction) -> int:
+        return sum(1 for job in self.jobs if job.action == action)
+
+    def count_templates(self, action: TemplateAction) -> int:
+        return sum(1 for template in self.templates if template.action == action)
+
+    @property
+    def total_api_calls(self) -> int:
+        return sum(count for _, count in self.api_calls)
+
+    @property
+    def waiting_jobs(self) -> int:
+        return sum(1 for job in self.jobs if job.waits)
+
+
+@dataclass(frozen=True)
+class PreviewFailure:
+    """`pulumi preview` itself failed (no stack, no backend, an adopt mismatch…): its messages."""
+
+    exit_code: int
+    messages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PreviewOutcome:
+    """What `vodjobs preview` found: a plan, or the spec problems, or pulumi's failure (exactly one)."""
+
+    stack: str
+    plan: PreviewPlan | None = None
+    issues: tuple[SpecIssue, ...] = ()
+    failure: PreviewFailure | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.plan is not None
+
+
+def plan_preview(digest: Mapping[str, Any], specs: SpecSet) -> PreviewPlan:
+    """Read the digest's job and template steps against the specs the preview ran on."""
+    steps = [step for step in digest.get("steps", []) if step.get("op") not in _REPLACEMENT_HALVES]
+    template_steps = [step for step in steps if _type(step) == TEMPLATE_TYPE]
+    job_steps = [step for step in steps if _type(step) == JOB_TYPE]
+    names_by_id = {str(step["oldState"]["id"]): _name(step) for step in template_steps if (step.get("oldState") or {}).get("id")}
+    declared = {template.name: template for template in specs.templates}
+    templates = sorted((_template_row(step, declared) for step in template_steps),
+                       key=lambda row: (TEMPLATE_ACTIONS.index(row.action), row.name))
+    jobs_by_name = {job.name: job for job in specs.jobs}
+    jobs = sorted((_job_row(step, jobs_by_name, names_by_id) for step in job_steps),
+                  key=lambda row: (JOB_ACTIONS.index(row.action), row.name))
+    return PreviewPlan(tuple(jobs), tuple(templates), _api_calls(jobs, templates), _jobs_per_template(jobs))
+
+
+def _job_row(step: Mapping[str, Any], declared: Mapping[str, JobSpec], names_by_id: Mapping[str, str]) -> JobRow:
+    op, name = str(step["op"]), _name(step)
+    action = _JOB_OPS.get(op)
+    if action is None:
+        raise PreviewDigestError(f"job {name!r}: the preview plans a {op!r} step, which vodjobs does not expect for a job")
+    old_inputs = _inputs(step, "oldState")
+    if action == "forget":
+        template_id = str(old_inputs.get("templateId", ""))
+        return JobRow(name, action, str(old_inputs.get("videoId", "")), names_by_id.get(template_id, template_id), None)
+    spec = declared.get(name)
+    if spec is None:
+        raise PreviewDigestError(f"job {name!r} is in the preview but in no spec file: did the specs change during the preview?")
+    row = JobRow(name, action, spec.video_id, spec.template_name or str(spec.template_id),
+                 SpecLocation(spec.file, spec.line), waits=action in SUBMITTING and spec.wait_seconds is not None)
+    former = _name(step, "oldState")
+    if action == "submit" and spec.adopt:
+        return JobRow(row.name, "adopt", row.video_id, row.template, row.spec, adopt=spec.adopt)
+    if action == "unchanged" and former != name:
+        return JobRow(row.name, "rename", row.video_id, row.template, row.spec, former_name=former)
+    if action == "replace":
+        changes = _job_changes(step, spec, names_by_id)
+        return JobRow(row.name, action, row.video_id, row.template, row.spec, changes, waits=row.waits)
+    return row
+
+
+def _job_changes(step: Mapping[str, Any], spec: JobSpec, names_by_id: Mapping[str, str]) -> tuple[Change, ...]:
+    old, new = job_essence(_inputs(step, "oldState")), job_essence(_inputs(step, "newState"))
+    fields = step.get("replaceReasons") or []
+    return tuple(
+        Change(field, _job_value(field, old.get(field), spec, names_by_id), _job_value(field, new.get(field), spec, names_by_id))
+        for field in fields
+    )
+
+
+def _job_value(field: str, value: Any, spec: JobSpec, names_by_id: Mapping[str, str]) -> str:
+    if is_unknown(value):
+        # Only a template still to be created (or re-created) has an id the preview cannot know.
+        return f"{spec.template_name} (new)" if field == "templateId" and spec.template_name else "(known after the up)"
+    if value is None:
+        return "0" if field == "revision" else "(none)"
+    if field == "templateId":
+        return names_by_id.get(str(value), str(value))
+    return str(value)
+
+
+def _template_row(step: Mapping[str, Any], declared: Mapping[str, TemplateSpec]) -> TemplateRow:
+    op, name = str(step["op"]), _name(step)
+    action = _TEMPLATE_OPS.get(op)
+    if action is None:
+        raise PreviewDigestError(f"template {name!r}: the preview plans a {op!r} step, which vodjobs does not expect for a template")
+    old_config = _config(_inputs(step, "oldState").get("templateConfig"))
+    new_config = _config(_inputs(step, "newState").get("templateConfig"))
+    spec = declared.get(name)
+    location = SpecLocation(spec.file, spec.line) if spec is not None else None
+    if action != "delete" and location is None:
+        raise PreviewDigestError(f"template {name!r} is in the preview but in no spec file: did the specs change during the preview?")
+    shown = old_config if action == "delete" else new_config
+    changes = tuple(
+        Change(label, old_config.get(key, "(none)"), new_config.get(key, "(none)"))
+        for key, label in _TEMPLATE_CONFIG_FIELDS.items() if action == "update" and old_config.get(key) != new_config.get(key)
+    )
+    described = ", ".join(f"{label} {shown[key]}" for key, label in _TEMPLATE_CONFIG_FIELDS.items() if key in shown)
+    return TemplateRow(name, action, described, location, changes)
+
+
+def _config(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, str):
+        return {}
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return {}
+    return {str(key): str(value) for key, value in parsed.items()} if isinstance(parsed, dict) else {}
+
+
+def _api_calls(jobs: Sequence[JobRow], templates: Sequence[TemplateRow]) -> tuple[tuple[str, int], ...]:
+    calls: dict[str, int] = {}
+    submits = sum(1 for job in jobs if job.action in SUBMITTING)
+    if submits:
+        calls["SubmitAIImageJob"] = submits
+    for template in templates:
+        action = TEMPLATE_CALLS.get(template.action)
+        if action:
+            calls[action] = calls.get(action, 0) + 1
+    return tuple(calls.items())
+
+
+def _jobs_per_template(jobs: Sequence[JobRow]) -> tuple[TemplateUse, ...]:
+    declared = [job for job in jobs if job.action != "forget"]
+    templates = sorted({job.template for job in declared})
+    return tuple(
+        TemplateUse(template,
+                    sum(1 for job in declared if job.template == template),
+                    sum(1 for job in declared if job.template == template and job.action in SUBMITTING))
+        for template in templates
+    )
+
+
+def _type(step: Mapping[str, Any]) -> str:
+    state = step.get("newState") or step.get("oldState") or {}
+    return str(state.get("type", ""))
+
+
+def _name(step: Mapping[str, Any], state: str | None = None) -> str:
+    urn = str((step.get(state) or {}).get("urn", "")) if state else str(step["urn"])
+    return urn.rsplit("::", 1)[-1]
+
+
+def _inputs(step: Mapping[str, Any], state: str) -> dict[str, Any]:
+    inputs = (step.get(state) or {}).get("inputs") or {}
+    return dict(inputs)
