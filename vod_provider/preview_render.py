@@ -47,10 +47,8 @@ def verdict(plan: PreviewPlan) -> str:
     doing += [text.format(n=plan.count_templates(action), templates=_plural(plan.count_templates(action), "template"))
               for action, text in _DOING_TEMPLATES.items() if plan.count_templates(action)]
     unchanged = plan.count("unchanged")
-    rest = f"{unchanged} {_plural(unchanged, 'job')} {'stays' if unchanged == 1 else 'stay'} unchanged"
-    if not doing:
-        return f"`pulumi up` will change nothing; {rest}"
-    return f"`pulumi up` will {_join(doing)}; {rest}"
+    rest = f"; {unchanged} {_plural(unchanged, 'job')} {'stays' if unchanged == 1 else 'stay'} unchanged" if unchanged else ""
+    return f"`pulumi up` will {_join(doing) if doing else 'change nothing'}{rest}"
 
 
 def api_calls_sentence(plan: PreviewPlan) -> str:
@@ -62,10 +60,10 @@ def api_calls_sentence(plan: PreviewPlan) -> str:
         line = f"`pulumi up` will make {plan.total_api_calls} API {_plural(plan.total_api_calls, 'call')}: {listed}"
     extra = []
     if plan.count("adopt"):
-        extra.append(f"GetAIImageJobs lookups of the {plan.count('adopt')} adopted {_plural(plan.count('adopt'), 'job')}")
+        extra.append(f"look up {plan.count('adopt')} adopted {_plural(plan.count('adopt'), 'job')}")
     if plan.waiting_jobs:
-        extra.append(f"GetAIImageJobs polls while it waits for {plan.waiting_jobs} {_plural(plan.waiting_jobs, 'job')}")
-    return line + (f", plus {_join(extra)}" if extra else "")
+        extra.append(f"poll {plan.waiting_jobs} {_plural(plan.waiting_jobs, 'job')} it waits for")
+    return line + (f", plus GetAIImageJobs calls to {_join(extra)}" if extra else "")
 
 
 def job_explanation(job: JobRow) -> str:

@@ -1,0 +1,69 @@
+"""`vodjobs preview` before Pulumi runs: the stack's spec glob, invalid specs, and what it refuses."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from vod_provider.cli import main
+from vod_provider.cli_preview import StackConfigError, stack_spec_glob
+from vod_provider.spec import DEFAULT_SPEC_GLOB
+
+
+@pytest.mark.parametrize(("config", "glob"), [
+    (None, DEFAULT_SPEC_GLOB),
+    ("config:\n  vodjobs:region: cn-beijing\n", DEFAULT_SPEC_GLOB),
+    ("config:\n  vodjobs:specs: specs-prod/**/*.yaml\n", "specs-prod/**/*.yaml"),
+], ids=["no-config-file", "unset", "set"])
+def test_the_spec_glob_is_the_stacks_vodjobs_specs(tmp_path: Path, config: str | None, glob: str) -> None:
+    if config is not None:
+        (tmp_path / "Pulumi.prod.yaml").write_text(config)
+
+    assert stack_spec_glob(tmp_path, "prod") == glob
+
+
+def test_a_spec_glob_that_is_not_text_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.prod.yaml").write_text("config:\n  vodjobs:specs: [a, b]\n")
+
+    with pytest.raises(StackConfigError, match=r"Pulumi.prod.yaml: vodjobs:specs must be a glob"):
+        stack_spec_glob(tmp_path, "prod")
+
+
+def test_invalid_specs_are_reported_with_their_lines_without_running_pulumi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "a.yaml").write_text("jobs:\n  cover:\n    videoID: x\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pulumi: it must not be needed
+    out = io.StringIO()
+
+    code = main(["preview", "--stack", "prod", "--format", "json"], out)
+
+    assert code == 1
+    assert '"file": "specs/a.yaml"' in out.getvalue() and '"line": 3' in out.getvalue()
+
+
+def test_a_missing_pulumi_is_a_failure_with_advice_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "a.yaml").write_text("jobs: {}\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    out = io.StringIO()
+
+    code = main(["preview", "--stack", "prod"], out)
+
+    assert code == 1
+    assert "the pulumi CLI is not on PATH: run `make setup`" in out.getvalue()
+
+
+def test_the_github_format_outside_github_actions_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delitem(os.environ, "GITHUB_STEP_SUMMARY", raising=False)
+
+    code = main(["preview", "--stack", "prod", "--format", "github"], io.StringIO())
+
+    assert code == 2
+    assert "GITHUB_STEP_SUMMARY, which is not set" in capsys.readouterr().err

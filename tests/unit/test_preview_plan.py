@@ -1,0 +1,139 @@
+"""vod_provider.preview_plan: each kind of engine step becomes the job action a reviewer reads, with its API calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from vod_provider.job_diff import UNKNOWN
+from vod_provider.preview_plan import JOB_TYPE, TEMPLATE_TYPE, Change, PreviewDigestError, TemplateUse, plan_preview
+from vod_provider.spec_model import JobSpec, SpecSet, TemplateSpec
+
+VIDEO, OTHER_VIDEO = "a" * 32, "b" * 32
+TEMPLATE_ID, TEMPLATE_RESOURCE_ID = "c" * 32, "d" * 32
+
+
+def job(name: str, template_id: str | None = TEMPLATE_ID, template_name: str | None = None, **fields: Any) -> JobSpec:
+    return JobSpec(name, fields.pop("video_id", VIDEO), template_id if template_name is None else None, fields.pop("user_data", None),
+                   None, "specs/jobs.yaml", fields.pop("line", 3), template_name=template_name, **fields)
+
+
+def specs(*jobs: JobSpec, templates: tuple[TemplateSpec, ...] = ()) -> SpecSet:
+    return SpecSet(tuple(jobs), ("specs/jobs.yaml",), templates)
+
+
+def state(name: str, inputs: dict[str, Any] | None, type_: str = JOB_TYPE, id_: str | None = "f" * 32) -> dict[str, Any] | None:
+    if inputs is None:
+        return None
+    return {"urn": f"urn:pulumi:prod::vodjobs::{type_}::{name}", "type": type_, "id": id_, "inputs": inputs}
+
+
+def step(op: str, name: str, old: dict[str, Any] | None = None, new: dict[str, Any] | None = None, *,
+         type_: str = JOB_TYPE, old_name: str | None = None, reasons: list[str] | None = None, old_id: str = "f" * 32) -> dict[str, Any]:
+    return {"op": op, "urn": f"urn:pulumi:prod::vodjobs::{type_}::{name}", "replaceReasons": reasons or [],
+            "oldState": state(old_name or name, old, type_, old_id), "newState": state(name, new, type_, None)}
+
+
+JOB_INPUTS = {"videoId": VIDEO, "templateId": TEMPLATE_ID}
+GIF = {"templateName": "cover", "templateConfig": '{"Format":"gif","SetDefaultCover":"true"}'}
+PNG = {"templateName": "cover", "templateConfig": '{"Format":"png","SetDefaultCover":"true"}'}
+COVER = TemplateSpec("cover", "png", True, "specs/jobs.yaml", 1)
+
+
+@pytest.mark.parametrize(("the_step", "declared", "action", "changes"), [
+    (step("create", "new", new=JOB_INPUTS), job("new"), "submit", ()),
+    (step("same", "kept", JOB_INPUTS, JOB_INPUTS), job("kept"), "unchanged", ()),
+    (step("replace", "edited", {**JOB_INPUTS, "userData": '{"Extend":{"a":1}}'}, {**JOB_INPUTS, "userData": '{"Extend":{"a":2}}'},
+          reasons=["userData"]),
+     job("edited"), "replace", (Change("userData", '{"Extend":{"a":1}}', '{"Extend":{"a":2}}'),)),
+    (step("replace", "rerun", JOB_INPUTS, {**JOB_INPUTS, "revision": 1.0}, reasons=["revision"]),
+     job("rerun", revision=1), "replace", (Change("revision", "0", "1"),)),
+    (step("replace", "moved", JOB_INPUTS, {**JOB_INPUTS, "pipelineId": "e" * 32}, reasons=["pipelineId"]),
+     job("moved"), "replace", (Change("pipelineId", "(none)", "e" * 32),)),
+    (step("replace", "retemplated", JOB_INPUTS, {**JOB_INPUTS, "templateId": UNKNOWN}, reasons=["templateId"]),
+     job("retemplated", template_name="cover"), "replace", (Change("templateId", TEMPLATE_ID, "cover (new)"),)),
+], ids=["submit", "unchanged", "replace-userData", "replace-revision", "replace-pipelineId", "replace-template-to-be-created"])
+def test_each_step_becomes_the_job_action_with_the_fields_that_changed(
+    the_step: dict[str, Any], declared: JobSpec, action: str, changes: tuple[Change, ...]
+) -> None:
+    (row,) = plan_preview({"steps": [the_step]}, specs(declared)).jobs
+
+    assert (row.name, row.action, row.changes) == (declared.name, action, changes)
+    assert str(row.spec) == "specs/jobs.yaml:3"
+
+
+def test_a_new_job_that_adopts_a_job_id_is_adopted_and_submits_nothing() -> None:
+    plan = plan_preview({"steps": [step("create", "legacy", new={**JOB_INPUTS, "adopt": "9" * 32})]},
+                        specs(job("legacy", adopt="9" * 32)))
+
+    assert [(r.action, r.adopt) for r in plan.jobs] == [("adopt", "9" * 32)]
+    assert plan.api_calls == ()
+
+
+def test_an_unchanged_job_recorded_under_an_alias_is_a_rename() -> None:
+    plan = plan_preview({"steps": [step("same", "new-name", JOB_INPUTS, JOB_INPUTS, old_name="old-name")]},
+                        specs(job("new-name", aliases=("old-name",))))
+
+    assert [(r.action, r.former_name) for r in plan.jobs] == [("rename", "old-name")]
+
+
+def test_a_removed_job_is_forgotten_and_named_by_its_template_when_vodjobs_manages_it() -> None:
+    plan = plan_preview({"steps": [
+        step("delete", "gone", {"videoId": OTHER_VIDEO, "templateId": TEMPLATE_RESOURCE_ID}),
+        step("same", "cover", GIF, GIF, type_=TEMPLATE_TYPE, old_id=TEMPLATE_RESOURCE_ID),
+    ]}, specs(templates=(TemplateSpec("cover", "gif", True, "specs/jobs.yaml", 1),)))
+
+    (row,) = plan.jobs
+    assert (row.action, row.video_id, row.template, row.spec) == ("forget", OTHER_VIDEO, "cover", None)
+    assert plan.api_calls == ()
+
+
+def test_template_steps_become_template_calls_and_an_edit_names_what_changed() -> None:
+    plan = plan_preview({"steps": [
+        step("update", "cover", GIF, PNG, type_=TEMPLATE_TYPE),
+        step("create", "still", new={"templateName": "still", "templateConfig": '{"Format":"png","SetDefaultCover":"false"}'},
+             type_=TEMPLATE_TYPE),
+        step("delete", "old", {"templateName": "old", "templateConfig": '{"Format":"gif","SetDefaultCover":"false"}'}, type_=TEMPLATE_TYPE),
+    ]}, specs(templates=(COVER, TemplateSpec("still", "png", False, "specs/jobs.yaml", 2))))
+
+    assert [(t.name, t.action, t.config, t.changes) for t in plan.templates] == [
+        ("still", "create", "format png, setDefaultCover false", ()),
+        ("cover", "update", "format png, setDefaultCover true", (Change("format", "gif", "png"),)),
+        ("old", "delete", "format gif, setDefaultCover false", ()),
+    ]
+    assert plan.api_calls == (("AddAITemplate", 1), ("UpdateAITemplate", 1), ("DeleteAITemplate", 1))
+
+
+def test_submits_and_replacements_are_counted_as_submit_calls_and_per_template() -> None:
+    plan = plan_preview({"steps": [
+        step("create", "a", new=JOB_INPUTS),
+        step("create", "b", new={**JOB_INPUTS, "templateId": UNKNOWN, "waitSeconds": 60}),
+        step("replace", "c", JOB_INPUTS, {**JOB_INPUTS, "revision": 2}, reasons=["revision"]),
+        step("same", "d", JOB_INPUTS, JOB_INPUTS),
+        step("delete", "e", JOB_INPUTS),
+        step("create", "cover", new=PNG, type_=TEMPLATE_TYPE),
+    ]}, specs(job("a"), job("b", template_name="cover", wait_seconds=60.0), job("c", revision=2), job("d"), templates=(COVER,)))
+
+    assert [(r.name, r.action) for r in plan.jobs] == [("a", "submit"), ("b", "submit"), ("c", "replace"), ("e", "forget"), ("d", "unchanged")]
+    assert plan.api_calls == (("SubmitAIImageJob", 3), ("AddAITemplate", 1))
+    assert plan.waiting_jobs == 1
+    assert plan.jobs_per_template == (TemplateUse(TEMPLATE_ID, 3, 2), TemplateUse("cover", 1, 1))
+
+
+@pytest.mark.parametrize(("the_step", "message"), [
+    (step("update", "a", JOB_INPUTS, JOB_INPUTS), "plans a 'update' step"),
+    (step("create", "undeclared", new=JOB_INPUTS), "in no spec file"),
+    (step("replace", "cover", GIF, PNG, type_=TEMPLATE_TYPE), "plans a 'replace' step"),
+], ids=["job-update", "job-without-spec", "template-replace"])
+def test_a_step_vodjobs_cannot_explain_is_an_error_not_a_guess(the_step: dict[str, Any], message: str) -> None:
+    with pytest.raises(PreviewDigestError, match=message):
+        plan_preview({"steps": [the_step]}, specs(job("a"), templates=(COVER,)))
+
+
+def test_the_stack_and_the_halves_of_a_replacement_are_not_jobs() -> None:
+    stack = {"op": "same", "urn": "urn:pulumi:prod::vodjobs::pulumi:pulumi:Stack::vodjobs-prod",
+             "oldState": {"urn": "x", "type": "pulumi:pulumi:Stack"}, "newState": {"urn": "x", "type": "pulumi:pulumi:Stack"}}
+    halves = [step("create-replacement", "a", JOB_INPUTS, JOB_INPUTS), step("delete-replaced", "a", JOB_INPUTS, JOB_INPUTS)]
+
+    assert plan_preview({"steps": [stack, *halves]}, specs(job("a"))).jobs == ()

@@ -1,0 +1,65 @@
+"""vod_provider.preview_render: what reviewers and machines read, compared whole with golden files.
+
+every-action/ holds a real digest (see capture_every_action.py) that touches every job and
+template action, and the specs it was previewed with.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.support.golden import GOLDEN_DIR, assert_matches_golden
+from vod_provider.preview_plan import PreviewFailure, PreviewOutcome, PreviewPlan, plan_preview
+from vod_provider.preview_render import render_github_annotations, render_json, render_markdown
+from vod_provider.spec import SpecIssue, load_spec_files
+
+EVERY_ACTION = GOLDEN_DIR / "preview" / "every-action"
+
+
+def every_action_plan() -> PreviewPlan:
+    specs = load_spec_files(sorted((EVERY_ACTION / "specs").glob("*.yaml")), EVERY_ACTION)
+    return plan_preview(json.loads((EVERY_ACTION / "digest.json").read_text()), specs)
+
+
+OUTCOMES = {
+    "every-action": lambda: PreviewOutcome("prod", plan=every_action_plan()),
+    "no-changes": lambda: PreviewOutcome("prod", plan=PreviewPlan((), (), (), ())),
+    "invalid-specs": lambda: PreviewOutcome("prod", issues=(
+        SpecIssue("specs/a.yaml", 4, 5, "jobs.cover.videoID", "unknown-key", "unknown key 'videoID'; did you mean 'videoId'?"),
+        SpecIssue("specs/a|b.yaml", 9, 15, "jobs.x.userData", "user-data-too-large", "UserData is 600 bytes, at most 512"),
+    )),
+    "preview-failed": lambda: PreviewOutcome("prod", failure=PreviewFailure(255, (
+        "job 'legacy' adopts 9f…: videoId differs: the spec says aa…, the service bb…",
+        "an unhandled error occurred: program exited with non-zero exit code: 1"))),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OUTCOMES))
+@pytest.mark.parametrize(("format_", "render"), [("md", render_markdown), ("github.txt", render_github_annotations), ("json", render_json)])
+def test_every_outcome_renders_as_its_golden_file(case: str, format_: str, render: Callable[[PreviewOutcome], str]) -> None:
+    assert_matches_golden(render(OUTCOMES[case]()), f"preview/{case}.{format_}")
+
+
+def test_the_every_action_digest_holds_every_action() -> None:
+    plan = every_action_plan()
+
+    assert {job.action for job in plan.jobs} == {"submit", "replace", "adopt", "rename", "forget", "unchanged"}
+    assert {template.action for template in plan.templates} == {"create", "update", "delete"}
+
+
+def test_a_value_with_a_pipe_stays_inside_its_table_cell() -> None:
+    markdown = render_markdown(OUTCOMES["every-action"]())
+
+    (row,) = [line for line in markdown.splitlines() if line.startswith("| `trailer-cover`")]
+    assert row.count("|") - row.count("\\|") == 7  # six cells
+
+
+def test_golden_files_are_only_those_the_tests_write() -> None:
+    expected = {f"{case}.{fmt}" for case in OUTCOMES for fmt in ("md", "github.txt", "json")}
+    expected |= {"pull-request.md", "pull-request-invalid.md"}
+    found = {p.name for p in Path(GOLDEN_DIR / "preview").iterdir() if p.is_file() and p.suffix in (".md", ".txt", ".json")}
+    assert found == expected
