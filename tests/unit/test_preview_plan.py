@@ -53,7 +53,10 @@ COVER = TemplateSpec("cover", "png", True, "specs/jobs.yaml", 1)
      job("moved"), "replace", (Change("pipelineId", "(none)", "e" * 32),)),
     (step("replace", "retemplated", JOB_INPUTS, {**JOB_INPUTS, "templateId": UNKNOWN}, reasons=["templateId"]),
      job("retemplated", template_name="cover"), "replace", (Change("templateId", TEMPLATE_ID, "cover (new)"),)),
-], ids=["submit", "unchanged", "replace-userData", "replace-revision", "replace-pipelineId", "replace-template-to-be-created"])
+    (step("replace", "hidden", {**JOB_INPUTS, "userData": "[secret]"}, {**JOB_INPUTS, "userData": "[secret]"}, reasons=["userData"]),
+     job("hidden", user_data_secret=True), "replace", (Change("userData", "[secret]", "[secret]"),)),
+], ids=["submit", "unchanged", "replace-userData", "replace-revision", "replace-pipelineId", "replace-template-to-be-created",
+        "replace-secret-userData-stays-hidden"])
 def test_each_step_becomes_the_job_action_with_the_fields_that_changed(
     the_step: dict[str, Any], declared: JobSpec, action: str, changes: tuple[Change, ...]
 ) -> None:
