@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from deepdiff import DeepDiff
 from pulumi.output import Unknown
 
 # The inputs that define a job: changing any of them submits a new job. (Other inputs, such as
@@ -64,9 +63,9 @@ def job_essence(props: Mapping[str, Any]) -> dict[str, Any]:
 def diff_job(olds: Mapping[str, Any], news: Mapping[str, Any]) -> JobDiff:
     """Compare the recorded job (old outputs or inputs) with the declared one, field by field."""
     old, new = job_essence(olds), job_essence(news)
-    changed = set(DeepDiff(old, new, ignore_order=False).affected_root_keys)
+    # Job inputs are flat strings (and an int revision), so plain equality is the whole comparison.
     # An unknown value may turn out to be anything: treat it as a change.
-    changed |= {key for key, value in new.items() if is_unknown(value)}
+    changed = {key for key in JOB_INPUT_KEYS if old.get(key) != new.get(key) or is_unknown(new.get(key))}
     return JobDiff(
         tuple(FieldChange(key, old.get(key), new.get(key)) for key in JOB_INPUT_KEYS if key in changed)
     )
