@@ -6,7 +6,7 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint unit test-e2e chaos recover bench-emulator clean ci-preview ci-up
+.PHONY: setup demo test lint unit test-e2e chaos recover bench-emulator bench-scale clean ci-preview ci-up
 
 setup:
 	@scripts/setup
@@ -18,7 +18,7 @@ test: setup lint
 	python -m pytest $(PYTEST_ARGS) tests
 
 lint: setup
-	ruff check vod_provider vod_emulator tests __main__.py
+	ruff check vod_provider vod_emulator tests bench __main__.py
 	mypy --strict vod_provider vod_emulator
 	python -m vod_provider.spec_jsonschema --check
 
@@ -60,6 +60,11 @@ ci-preview:
 ci-up:
 	$(require-stack)
 	pulumi up --yes --skip-preview --non-interactive --stack $(STACK)
+
+# 1,000 jobs: naive SDK loop, engine floor and vodjobs side by side (about 4 minutes); JOBS=5000 for the growth run.
+JOBS ?= 1000
+bench-scale: setup
+	python bench/scale.py --jobs $(JOBS)
 
 clean:
 	rm -rf .pulumi-state .demo .pytest_cache .mypy_cache .ruff_cache

@@ -8,11 +8,12 @@ adds never count as a change.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from deepdiff import DeepDiff
 from pulumi.output import Unknown
 
 # The inputs that define a job: changing any of them submits a new job. (Other inputs, such as
@@ -36,6 +37,27 @@ class FieldChange:
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old!r} → {self.new!r}"
+
+    def details(self) -> list[str]:
+        """Inside a changed userData, each changed path old → new (deepdiff); else the whole value."""
+        try:
+            old, new = json.loads(self.old), json.loads(self.new)
+        except (TypeError, ValueError):
+            return [str(self)]
+        # Imported only when a job really changed, so the provider's no-change path stays small.
+        from deepdiff import DeepDiff
+
+        tree = DeepDiff(old, new, verbose_level=2)
+        lines = [f"{self.field}{_path(path)}: {change.get('old_value')!r} → {change.get('new_value')!r}"
+                 for path, change in tree.get("values_changed", {}).items()]
+        lines += [f"{self.field}{_path(path)}: added {value!r}" for path, value in tree.get("dictionary_item_added", {}).items()]
+        lines += [f"{self.field}{_path(path)}: removed {value!r}" for path, value in tree.get("dictionary_item_removed", {}).items()]
+        return lines or [str(self)]
+
+
+def _path(deepdiff_path: str) -> str:
+    """root['Extend']['campaign'] → .Extend.campaign"""
+    return "".join(f".{part}" for part in re.findall(r"\['([^']*)'\]|\[(\d+)\]", deepdiff_path) for part in part if part)
 
 
 @dataclass(frozen=True)
@@ -64,9 +86,9 @@ def job_essence(props: Mapping[str, Any]) -> dict[str, Any]:
 def diff_job(olds: Mapping[str, Any], news: Mapping[str, Any]) -> JobDiff:
     """Compare the recorded job (old outputs or inputs) with the declared one, field by field."""
     old, new = job_essence(olds), job_essence(news)
-    changed = set(DeepDiff(old, new, ignore_order=False).affected_root_keys)
+    # Job inputs are flat strings (and an int revision), so plain equality is the whole comparison.
     # An unknown value may turn out to be anything: treat it as a change.
-    changed |= {key for key, value in new.items() if is_unknown(value)}
+    changed = {key for key in JOB_INPUT_KEYS if old.get(key) != new.get(key) or is_unknown(new.get(key))}
     return JobDiff(
         tuple(FieldChange(key, old.get(key), new.get(key)) for key in JOB_INPUT_KEYS if key in changed)
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from vod_provider.spec import SpecSet, find_spec_files, load_spec_files
 
@@ -31,3 +34,28 @@ def failed_job_message(name: str, job_id: str, code: str | None, message: str | 
         f"job {name!r} ({job_id}) failed: {code or 'unknown error'}: {message or ''}. "
         "It stays recorded with its JobId and error; to run it again, bump `revision:` in its spec."
     )
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """What one job's resource resolved to; job_id is None while it is unknown (a preview of a new job)."""
+
+    job_id: str | None
+    status: str | None
+    error_code: str | None
+    error_message: str | None
+
+
+def job_exports(outcomes: Mapping[str, JobOutcome], pending: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The stack outputs `jobIds` and `jobs`; a job whose JobId is not known yet exports `pending[name]`. Pure."""
+    jobs: dict[str, Any] = {}
+    for name, outcome in outcomes.items():
+        jobs[name] = {"jobId": outcome.job_id, "status": outcome.status} if outcome.job_id is not None else pending[name]
+    return {"jobIds": {name: entry["jobId"] for name, entry in jobs.items()}, "jobs": jobs}
+
+
+def failed_jobs_message(outcomes: Mapping[str, JobOutcome]) -> str | None:
+    """One paragraph per job that ended in failure, or None. Pure."""
+    failed = [failed_job_message(name, o.job_id or "", o.error_code, o.error_message)
+              for name, o in sorted(outcomes.items()) if o.status == "fail"]
+    return "\n".join(failed) or None

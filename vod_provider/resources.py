@@ -31,12 +31,13 @@ from vod_provider.job_diff import diff_job, is_unknown, job_essence
 from vod_provider.job_outputs import STATUS_NOT_FOUND, STATUS_SUBMITTED, refreshed_outputs, status_outputs
 from vod_provider.job_waiting import wait_for_job
 from vod_provider.provider_runtime import ProviderRuntime
-from vod_provider.spec import JobSpec
+from vod_provider.spec_model import JobSpec
 from vod_provider.submission import submit_once
 
 RUNTIME = ProviderRuntime()
 REQUIRED_INPUTS = ("videoId", "templateId")
 STEERING_INPUTS = ("jobName", "journalKey", "adopt", "waitSeconds", "userDataSecret")
+OUTPUT_NAMES = ("jobId", "requestId", "status", "submittedAt", "results", "errorCode", "errorMessage")
 
 
 class AIImageJobProvider(ResourceProvider):
@@ -91,6 +92,10 @@ class AIImageJobProvider(ResourceProvider):
             # The state has this JobId now: its journal entry can go (pruned at the next open).
             RUNTIME.journal().record("recorded", str(key), jobId=id_, durable=False)
         changes = diff_job(olds, news)
+        if changes:
+            described = ["userData changed (secret, not shown)" if c.field == "userData" and news.get("userDataSecret")
+                         else "; ".join(c.details()) for c in changes.changes]
+            _report(f"{_label(news)} will be submitted again: {'; '.join(described)}")
         return DiffResult(
             changes=bool(changes),
             replaces=changes.changed_fields,
@@ -205,6 +210,8 @@ class AIImageJob(Resource, module="vod", name="AIImageJob"):
             "errorCode": None,
             "errorMessage": None,
         }
+        # An input without a value never travels, but each key still costs the program an Output to resolve.
+        props = {key: value for key, value in props.items() if value is not None or key in OUTPUT_NAMES}
         aliases = [pulumi.Alias(name=alias) for alias in job.aliases]
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=aliases)) if aliases else opts
         super().__init__(AIImageJobProvider(), job.name, props, opts)

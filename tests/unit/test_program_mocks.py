@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import runpy
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,20 @@ def project(tmp_path: Path) -> Iterator[Path]:
 
 
 def run_program() -> dict[str, Any]:
-    """Run __main__.py as the language host would; returns its globals."""
-    return runpy.run_path(str(PROJECT_ROOT / "__main__.py"), run_name="__main__")
+    """Run __main__.py as the language host would; returns its globals.
+
+    Under mocks the SDK closes the root stack at once, so `pulumi.run` would refuse the program's entrypoint:
+    it is scheduled here instead, as the language host awaits it after the module has run.
+    """
+    entrypoints: list[Callable[[], Awaitable[None]]] = []
+    original = pulumi.run
+    pulumi.run = entrypoints.append  # type: ignore[assignment]
+    try:
+        program = runpy.run_path(str(PROJECT_ROOT / "__main__.py"), run_name="__main__")
+    finally:
+        pulumi.run = original
+    program["entrypoint"] = [asyncio.ensure_future(entrypoint()) for entrypoint in entrypoints]
+    return program
 
 
 @pulumi.runtime.test

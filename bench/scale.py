@@ -1,0 +1,235 @@
+"""1,000 image-AI jobs through vodjobs, side by side with the two floors it cannot beat, in one run.
+
+    python bench/scale.py [--jobs 1000] [--per-step-checkpoints] [--job-duration 1]
+
+One emulator process with the documented QPS limits (30/s for SubmitAIImageJob and GetAIImageJobs),
+N generated jobs (one per video), then, one after the other on the same machine:
+
+  (a) naive script: the official SDK looping SubmitAIImageJob, sequentially and on 8 threads (bench/naive.py);
+  (b) engine floor: the same N resources with a do-nothing dynamic provider (bench/floor_provider.py):
+      cold up, no-op preview, no-op up, up after adding one, refresh;
+  (c) vodjobs: the same operations, then `vodjobs status`.
+
+(b) and (c) run through the same `pulumi` CLI, file backend and flags: by default the mode the README
+recommends for large spec sets (PULUMI_SKIP_CHECKPOINTS=true). For each: wall time, API calls by action
+(the emulator's request log), throttling errors, peak RSS of the CLI and of the provider process
+(/proc VmHWM), state bytes per job. Prints a table with ratios, writes bench/results/scale-N<N>.json,
+and exits 0 only when every target holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from bench.naive import NaiveJob, submit_all  # noqa: E402
+from bench.procwatch import Finished  # noqa: E402
+from bench.scale_projects import (  # noqa: E402
+    BenchProject,
+    CommandFailed,
+    Job,
+    floor_project,
+    vodjobs_project,
+    vodjobs_status,
+    write_floor_jobs,
+    write_spec,
+)
+from bench.scale_report import render_table, targets_for  # noqa: E402
+from tests.support.emulator_process import AccessKeyPair, EmulatorProcess  # noqa: E402
+
+KEY = AccessKeyPair("LTAI5tVodjobsBenchKey001", "vodjobs-bench-secret")
+TEMPLATE = hashlib.md5(b"bench-template").hexdigest()
+SUBMIT_QPS = 30.0  # the documented per-account limit, and the emulator's
+RECOMMENDED_FLAGS = {"PULUMI_SKIP_CHECKPOINTS": "true"}
+RESULTS = PROJECT_ROOT / "bench" / "results"
+
+COLD_UP = ("up", "--yes", "--skip-preview")
+NOOP_PREVIEW = ("preview", "--expect-no-changes")
+NOOP_UP = ("up", "--yes", "--skip-preview", "--expect-no-changes")
+REFRESH = ("refresh", "--yes", "--skip-preview")
+
+
+@dataclass
+class Measured:
+    """One operation: wall time, what the emulator served meanwhile, peak RSS by process role, state size."""
+
+    seconds: float = 0.0
+    calls: dict[str, int] = field(default_factory=dict)
+    throttled: int = 0
+    peak_rss: dict[str, int] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+    state_bytes_per_job: float | None = None
+    error: str | None = None
+
+
+class EmulatorLog:
+    """Reads the emulator's request log from where the last reading stopped."""
+
+    def __init__(self, emulator: EmulatorProcess) -> None:
+        self._emulator = emulator
+        self._position = 0
+
+    def since_last(self) -> list[dict[str, Any]]:
+        entries = self._emulator.requests(self._position)
+        if entries:
+            self._position = int(entries[-1]["seq"])
+        return entries
+
+
+def measure(log: EmulatorLog, operation: Callable[[], Finished | float],
+            state: Callable[[], float | None] = lambda: None) -> Measured:
+    log.since_last()
+    measured = Measured()
+    began = time.perf_counter()
+    try:
+        finished = operation()
+    except CommandFailed as error:
+        measured.error = str(error)
+        print(f"  FAILED: {error}", file=sys.stderr)
+        finished = time.perf_counter() - began
+    if isinstance(finished, Finished):
+        measured.seconds, measured.peak_rss, measured.cpu_seconds = finished.seconds, finished.peaks, finished.cpu
+    else:
+        measured.seconds = finished
+    entries = log.since_last()
+    measured.calls = dict(sorted(Counter(e["action"] for e in entries).items()))
+    measured.throttled = sum(1 for e in entries if str(e.get("code") or "").startswith("Throttling"))
+    measured.state_bytes_per_job = state()
+    print(f"  {measured.seconds:7.2f} s  {measured.calls}  throttled {measured.throttled}  CPU s {measured.cpu_seconds}",
+          file=sys.stderr)
+    return measured
+
+
+def settle() -> None:
+    # Let the emulator's token buckets (one second's worth of calls) fill up again between scenarios,
+    # so no scenario starts with the previous one's debt.
+    time.sleep(1.5)
+
+
+def make_jobs(count: int) -> list[Job]:
+    return [Job(f"cover-{n:05d}", hashlib.md5(f"bench-video-{n}".encode()).hexdigest(), TEMPLATE) for n in range(count)]
+
+
+def run_naive(log: EmulatorLog, endpoint: str, jobs: list[Job]) -> dict[str, Measured]:
+    naive_jobs = [NaiveJob(job.video_id, job.template_id) for job in jobs]
+    out = {}
+    for label, threads in (("sequential", 1), ("8 threads", 8)):
+        print(f"naive script, {label}", file=sys.stderr)
+        settle()
+
+        def loop(threads: int = threads) -> float:
+            began = time.perf_counter()
+            failures = submit_all(endpoint, (KEY.access_key_id, KEY.access_key_secret), naive_jobs, threads)
+            if failures:
+                raise CommandFailed(f"{len(failures)} submits failed, e.g. {failures[0]}")
+            return time.perf_counter() - began
+
+        out[label] = measure(log, loop)
+    return out
+
+
+def run_pulumi_side(name: str, project: BenchProject, log: EmulatorLog, job_count: int,
+                    add_one: Callable[[], None]) -> dict[str, Measured]:
+    per_job: list[int] = [job_count]
+
+    def state() -> float:
+        return project.state_bytes() / per_job[0]
+
+    def added() -> Finished:
+        add_one()
+        per_job[0] = job_count + 1
+        return project.pulumi(*COLD_UP)
+
+    out: dict[str, Measured] = {}
+    for label, operation in (("cold up", lambda: project.pulumi(*COLD_UP)),
+                             ("no-op preview", lambda: project.pulumi(*NOOP_PREVIEW)),
+                             ("no-op up", lambda: project.pulumi(*NOOP_UP)),
+                             ("add one", added),
+                             ("refresh", lambda: project.pulumi(*REFRESH))):
+        print(f"{name}: {label}", file=sys.stderr)
+        settle()
+        out[label] = measure(log, operation, state)
+    return out
+
+
+def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    jobs = make_jobs(args.jobs + 1)
+    known, extra = jobs[:-1], jobs[-1]
+    flags = {} if args.per_step_checkpoints else RECOMMENDED_FLAGS
+    emulator = EmulatorProcess(KEY, job_duration=args.job_duration).start()  # the documented QPS limits
+    try:
+        emulator.seed([job.video_id for job in jobs], [TEMPLATE])
+        log = EmulatorLog(emulator)
+        naive = run_naive(log, emulator.url, known)
+        floor = floor_project(tmp / "floor", flags, known)
+        floor_ops = run_pulumi_side("engine floor", floor, log, len(known), lambda: write_floor_jobs(floor, jobs))
+        vodjobs = vodjobs_project(tmp / "vodjobs", flags, known, emulator.url, (KEY.access_key_id, KEY.access_key_secret))
+        vodjobs_ops = run_pulumi_side("vodjobs", vodjobs, log, len(known), lambda: write_spec(vodjobs, "added.yaml", [extra]))
+        print("vodjobs: status", file=sys.stderr)
+        settle()
+        vodjobs_ops["status"] = measure(log, lambda: vodjobs_status(vodjobs))
+    finally:
+        emulator.stop()
+    return {
+        "jobs": args.jobs,
+        "flags": flags,
+        "qpsFloorSeconds": args.jobs / SUBMIT_QPS,
+        "naive": {label: asdict(m) for label, m in naive.items()},
+        "floor": {label: asdict(m) for label, m in floor_ops.items()},
+        "vodjobs": {label: asdict(m) for label, m in vodjobs_ops.items()},
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--jobs", type=int, default=1000)
+    parser.add_argument("--job-duration", type=float, default=1.0, help="seconds an emulated job runs")
+    parser.add_argument("--per-step-checkpoints", action="store_true",
+                        help="Pulumi's default mode (a checkpoint after every step) instead of PULUMI_SKIP_CHECKPOINTS=true")
+    parser.add_argument("--baseline", type=Path, default=RESULTS / "scale-N1000.json",
+                        help="an N=1,000 result to measure growth against when --jobs is larger")
+    parser.add_argument("--keep", action="store_true", help="keep the temp projects and state (their path is printed)")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="vodjobs-scale-"))
+    if args.keep:
+        print(f"projects and state in {tmp}", file=sys.stderr)
+    try:
+        result = run(args, tmp)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    baseline = json.loads(args.baseline.read_text()) if args.jobs > 1000 and args.baseline.exists() else None
+    result["machine"] = machine()
+    result["targets"] = [asdict(t) for t in targets_for(result, baseline)]
+    print(render_table(result))
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"scale-N{args.jobs}{'-per-step' if args.per_step_checkpoints else ''}.json"
+    aside = out.with_suffix(".tmp")
+    aside.write_text(json.dumps(result, indent=2) + "\n")
+    aside.replace(out)
+    print(f"written: {out.relative_to(PROJECT_ROOT)}")
+    return 0 if all(t["holds"] for t in result["targets"]) else 1
+
+
+def machine() -> dict[str, Any]:
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "loadavg": os.getloadavg(),
+            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

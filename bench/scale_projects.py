@@ -1,0 +1,120 @@
+"""The two Pulumi projects `bench/scale.py` drives through the same CLI, backend and flags.
+
+- the engine floor: `bench/floor_program.py` declaring one do-nothing resource per job (floor_provider.py);
+- vodjobs: the repository's own program and provider, with the jobs written as spec files.
+
+Each lives in its own temp directory with its own file backend; both get the same environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.procwatch import Finished, run_watched
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+PASSPHRASE = "vodjobs-bench-passphrase"
+SPEC_FILE_SIZE = 200  # jobs per generated spec file
+SCRUBBED_ENV = ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN",
+                "ALIBABA_CLOUD_PROFILE", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_PYTHON_CMD",
+                "PULUMI_SKIP_CHECKPOINTS", "PULUMI_PARALLEL")
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    video_id: str
+    template_id: str
+
+
+class CommandFailed(Exception):
+    pass
+
+
+class BenchProject:
+    """A Pulumi project in `directory` with one stack on a file backend of its own."""
+
+    def __init__(self, directory: Path, stack: str, flags: Mapping[str, str]) -> None:
+        self.directory = directory / "project"
+        self.backend = directory / "state"
+        self.stack = stack
+        self.directory.mkdir(parents=True)
+        self.backend.mkdir()
+        self.env = {key: value for key, value in os.environ.items() if key not in SCRUBBED_ENV}
+        self.env.update(
+            PATH=os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")]),
+            PULUMI_BACKEND_URL=f"file://{self.backend}",
+            PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
+            PULUMI_HOME=str(directory / "pulumi-home"),
+            PULUMI_SKIP_UPDATE_CHECK="true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
+            ALIBABA_CLOUD_CREDENTIALS_FILE=str(directory / "no-credentials-file.ini"),
+            **flags,
+        )
+
+    def link(self, *names: str, target: Path = PROJECT_ROOT) -> None:
+        for name in names:
+            (self.directory / name).symlink_to(target / name)
+
+    def run(self, command: Sequence[str]) -> Finished:
+        finished = run_watched(command, self.directory, self.env)
+        if finished.returncode != 0:
+            raise CommandFailed(f"{' '.join(command)} exited {finished.returncode}:\n{finished.stdout[-3000:]}{finished.stderr[-3000:]}")
+        return finished
+
+    def pulumi(self, *args: str) -> Finished:
+        return self.run(["pulumi", *args, "--stack", self.stack, "--non-interactive"])
+
+    def state_bytes(self) -> int:
+        [checkpoint] = self.backend.glob(f".pulumi/stacks/*/{self.stack}.json")
+        return checkpoint.stat().st_size
+
+
+def floor_project(directory: Path, flags: Mapping[str, str], jobs: Sequence[Job]) -> BenchProject:
+    project = BenchProject(directory, "floor", flags)
+    (project.directory / "Pulumi.yaml").write_text(
+        "name: vodjobs-floor\nruntime:\n  name: python\n  options:\n    virtualenv: .venv\n")
+    (project.directory / "__main__.py").symlink_to(PROJECT_ROOT / "bench" / "floor_program.py")
+    project.link(".venv", "bench")
+    write_floor_jobs(project, jobs)
+    project.run(["pulumi", "stack", "init", project.stack, "--non-interactive"])
+    return project
+
+
+def write_floor_jobs(project: BenchProject, jobs: Sequence[Job]) -> None:
+    rows = [{"name": job.name, "videoId": job.video_id, "templateId": job.template_id} for job in jobs]
+    (project.directory / "jobs.json").write_text(json.dumps(rows))
+
+
+def vodjobs_project(directory: Path, flags: Mapping[str, str], jobs: Sequence[Job], endpoint: str,
+                    access_key: tuple[str, str]) -> BenchProject:
+    project = BenchProject(directory, "bench", flags)
+    project.link("Pulumi.yaml", "__main__.py", "vod_provider", ".venv")
+    (project.directory / "specs").mkdir()
+    for start in range(0, len(jobs), SPEC_FILE_SIZE):
+        write_spec(project, f"batch-{start // SPEC_FILE_SIZE:03d}.yaml", jobs[start:start + SPEC_FILE_SIZE])
+    project.run(["pulumi", "stack", "init", project.stack, "--non-interactive"])
+    project.run(["pulumi", "config", "set-all", "--stack", project.stack, "--non-interactive",
+                 "--plaintext", f"vodjobs:endpoint={endpoint}",
+                 "--plaintext", f"vodjobs:accessKeyId={access_key[0]}",
+                 "--secret", f"vodjobs:accessKeySecret={access_key[1]}"])
+    return project
+
+
+def write_spec(project: BenchProject, filename: str, jobs: Sequence[Job]) -> None:
+    lines = ["jobs:"]
+    for job in jobs:
+        lines += [f"  {job.name}:", f"    videoId: {job.video_id}", f"    templateId: {job.template_id}"]
+    (project.directory / "specs" / filename).write_text("\n".join(lines) + "\n")
+
+
+def vodjobs_status(project: BenchProject) -> Finished:
+    """`vodjobs status` as a user runs it from the project directory (this worktree's code, not the installed one)."""
+    return run_watched([sys.executable, "-m", "vod_provider.cli", "status", "--stack", project.stack], project.directory,
+                       project.env)

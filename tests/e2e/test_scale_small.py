@@ -1,0 +1,159 @@
+"""The N = 50 edition of bench/scale.py: a stack of 50 jobs in the mode the README recommends for large
+spec sets (PULUMI_SKIP_CHECKPOINTS=true, the submission journal keeping every JobId), with the API calls of
+every step counted. Counts only, never times: the times are bench/scale.py's business.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import TEMPLATE
+from tests.emulator.conftest import wait_for
+from tests.support.emulator_process import EmulatorProcess
+from tests.support.pulumi_stack import PulumiStack
+
+N = 50
+VIDEOS = [hashlib.md5(f"scale-small-video-{n}".encode()).hexdigest() for n in range(N + 1)]
+
+
+def jobs_yaml(first: int, count: int) -> str:
+    lines = ["jobs:"]
+    for n in range(first, first + count):
+        lines += [f"  cover-{n:03d}:", f"    videoId: {VIDEOS[n]}", f"    templateId: {TEMPLATE}"]
+    return "\n".join(lines) + "\n"
+
+
+def actions(calls: list[dict[str, Any]]) -> Counter[str]:
+    return Counter(c["action"] for c in calls)
+
+
+def throttled(calls: list[dict[str, Any]]) -> int:
+    return sum(1 for c in calls if str(c.get("code") or "").startswith("Throttling"))
+
+
+def test_fifty_jobs_cost_one_submit_each_and_nothing_more(stack: PulumiStack, emulator: EmulatorProcess) -> None:
+    stack.env["PULUMI_SKIP_CHECKPOINTS"] = "true"
+    emulator.add_videos(*({"VideoId": video} for video in VIDEOS))
+    stack.write_spec("covers.yaml", jobs_yaml(0, N))
+
+    mark = emulator.log_position()
+    stack.up()
+    cold = emulator.calls(mark)
+    assert actions(cold) == {"SubmitAIImageJob": N} and throttled(cold) == 0
+    assert sorted(c["params"]["VideoId"] for c in cold) == sorted(VIDEOS[:N])  # each job once: no duplicate
+    assert len(stack.outputs()["jobIds"]) == N
+
+    mark = emulator.log_position()
+    stack.preview("--expect-no-changes")
+    assert emulator.calls(mark) == []
+
+    mark = emulator.log_position()
+    status = subprocess.run([sys.executable, "-m", "vod_provider.cli", "status", "--stack", stack.name, "--json"],
+                            cwd=stack.project_dir, env=stack.env, capture_output=True, text=True, timeout=120)
+    assert status.returncode == 0, status.stderr
+    assert actions(emulator.calls(mark)) == {"GetAIImageJobs": math.ceil(N / 10)}
+
+    stack.write_spec("one-more.yaml", jobs_yaml(N, 1))
+    mark = emulator.log_position()
+    stack.up()
+    assert actions(emulator.calls(mark)) == {"SubmitAIImageJob": 1}
+    assert len(stack.outputs()["jobIds"]) == N + 1
+
+    mark = emulator.log_position()
+    stack.run("refresh", "--yes", "--skip-preview", "--stack", stack.name)
+    refreshed = actions(emulator.calls(mark))
+    assert set(refreshed) == {"GetAIImageJobs"} and refreshed["GetAIImageJobs"] <= math.ceil(N / 4)
+
+
+def descendants(root: int) -> list[int]:
+    """The processes `root` started, and theirs, from /proc (the pulumi CLI's language host and provider)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
+        except OSError:
+            continue
+        if stat:
+            children.setdefault(int(stat[stat.rfind(")") + 2:].split()[1]), []).append(int(entry.name))
+    found, todo = [], list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def journal_settled(stack: PulumiStack) -> bool:
+    """Every submission the journal saw begin has ended (submitted, or provably not)."""
+    events = Counter(json.loads(line)["event"] for path in (stack.project_dir / ".vodjobs" / "journal").glob("*.jsonl")
+                     for line in path.read_text().splitlines() if line.strip())
+    return events["submitting"] == events["submitted"] + events["not-submitted"] + events["ambiguous"]
+
+
+def wait_until_quiet(stack: PulumiStack, emulator: EmulatorProcess, mark: int) -> None:
+    """Until the journal has no submission open and the emulator took no call in the last half second."""
+    last = [-1]
+
+    def quiet(calls: int) -> bool:
+        settled = journal_settled(stack) and calls == last[0]
+        last[0] = calls
+        return settled
+
+    wait_for(lambda: len(emulator.calls(mark)), quiet, every=0.5)
+
+
+def recorded_job_ids(stack: PulumiStack) -> dict[str, str]:
+    state = json.loads(stack.state_text())
+    return {r["urn"].rsplit("::", 1)[1]: r["id"] for r in state["checkpoint"]["latest"].get("resources", [])
+            if r["type"] == "pulumi-python:dynamic/vod:AIImageJob"}
+
+
+def test_a_killed_up_in_that_mode_loses_no_job_id_and_submits_no_job_twice(
+    stack: PulumiStack, emulator: EmulatorProcess
+) -> None:
+    # With PULUMI_SKIP_CHECKPOINTS=true a killed `pulumi up` records nothing in state: the journal alone
+    # must hand the next run every JobId the killed one obtained.
+    stack.env["PULUMI_SKIP_CHECKPOINTS"] = "true"
+    videos = [hashlib.md5(f"scale-small-killed-{n}".encode()).hexdigest() for n in range(N)]
+    emulator.add_videos(*({"VideoId": video} for video in videos))
+    stack.write_spec("covers.yaml", "jobs:\n" + "".join(
+        f"  cover-{n:03d}:\n    videoId: {video}\n    templateId: {TEMPLATE}\n" for n, video in enumerate(videos)))
+    mark = emulator.log_position()
+    up = subprocess.Popen([stack.pulumi, "up", "--yes", "--skip-preview", "--stack", stack.name, "--non-interactive"],
+                          cwd=stack.project_dir, env=stack.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    orphans: list[int] = []
+    try:
+        wait_for(lambda: len(emulator.calls(mark, "SubmitAIImageJob")), lambda n: n >= N // 3, timeout=60)
+        orphans = descendants(up.pid)
+        up.kill()  # the CLI dies; its provider lives on and finishes the submits it has in hand (pulumi-dynamic.md §3.0.1)
+        up.wait()
+        wait_until_quiet(stack, emulator, mark)
+    finally:
+        for pid in orphans or descendants(up.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        up.kill()
+        up.wait()
+    killed_run = emulator.submitted_job_ids(mark)
+    assert N // 3 <= len(killed_run) < N
+    assert recorded_job_ids(stack) == {}  # nothing reached Pulumi's state
+
+    stack.run("cancel", "--yes", "--stack", stack.name)  # the killed run's lock
+    rerun_mark = emulator.log_position()
+    stack.up()
+
+    submitted = emulator.calls(mark, "SubmitAIImageJob")
+    assert sorted(c["params"]["VideoId"] for c in submitted if c["httpStatus"] == 200) == sorted(videos)
+    assert len(emulator.submitted_job_ids(rerun_mark)) == N - len(killed_run)
+    recorded = recorded_job_ids(stack)
+    assert len(recorded) == N and set(killed_run) <= set(recorded.values())
