@@ -11,6 +11,7 @@ import pytest
 from tests.support.emulator_process import AccessKeyPair, EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack, find_pulumi
 from tests.support.s3_server import S3Server
+from tests.support.scripted_server import ScriptedServer
 from vod_emulator.app import EmulatorApp
 from vod_emulator.auth import AccessKey, RequestVerifier
 from vod_emulator.models import VodAccount
@@ -86,3 +87,13 @@ def inprocess_emulator() -> Iterator[EmulatorServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def scripted() -> Iterator[list[ScriptedServer]]:
+    """Scripted stand-in endpoints a test starts (tests.support.scripted_server), shut down after it."""
+    servers: list[ScriptedServer] = []
+    yield servers
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -24,15 +23,6 @@ from vod_provider.resources import AIImageJobProvider
 from vod_provider.submission import JobMaybeSubmittedError
 
 JOB = {"videoId": VIDEOS["trailer"], "templateId": TEMPLATE, "userData": '{"Extend":{"a":"b"}}'}
-
-
-@pytest.fixture
-def scripted() -> Iterator[list[ScriptedServer]]:
-    servers: list[ScriptedServer] = []
-    yield servers
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 def configured(endpoint: str, **extra: str) -> AIImageJobProvider:

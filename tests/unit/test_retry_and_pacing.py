@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Iterator
 
 import pytest
 
@@ -105,15 +104,6 @@ def test_a_thousand_paced_submits_never_trip_the_documented_limit_even_when_sent
 
     assert [bucket.allow("SubmitAIImageJob") for _ in arrivals].count(False) == 0
     assert arrivals[-1] - arrivals[0] < 1000 / 29.0
-
-
-@pytest.fixture
-def scripted() -> Iterator[list[ScriptedServer]]:
-    servers: list[ScriptedServer] = []
-    yield servers
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 def client_for(servers: list[ScriptedServer], script: list[tuple[int, dict[str, str]] | None]) -> tuple[VodClient, ScriptedServer]:
