@@ -27,7 +27,7 @@ DOCUMENTED_QPS: Mapping[str, float] = {
 FALLBACK_QPS = 5.0
 # Leave headroom under the documented limit for clock jitter: 1 call in 33. (0.93 left 2 s of every
 # 1,000-job run unused; other clients of the account are what `vodjobs:maxQps` is for.)
-HEADROOM = 0.97
+HEADROOM = 0.95
 
 
 def default_rate(action: str, max_qps: float | None) -> float:

@@ -37,7 +37,7 @@ def classify(code: str, http_status: int | None, may_have_executed: bool | None 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    max_attempts: int = 8
+    max_attempts: int = 10
     base_delay: float = 0.2
     max_delay: float = 10.0
 

@@ -80,10 +80,10 @@ def test_calls_are_spaced_just_under_the_documented_limit() -> None:
     for _ in range(31):
         limiter.acquire("SubmitAIImageJob")
 
-    assert default_rate("SubmitAIImageJob", None) == pytest.approx(29.1)
-    assert clock.now - 100.0 == pytest.approx(30 / 29.1)
+    assert default_rate("SubmitAIImageJob", None) == pytest.approx(28.5)
+    assert clock.now - 100.0 == pytest.approx(30 / 28.5)
     assert default_rate("SubmitAIImageJob", 20) == 20
-    assert default_rate("AddAITemplate", 20) == pytest.approx(4.85)
+    assert default_rate("AddAITemplate", 20) == pytest.approx(4.75)
 
 
 def test_a_thousand_paced_submits_never_trip_the_documented_limit_even_when_sent_late() -> None:
@@ -103,7 +103,7 @@ def test_a_thousand_paced_submits_never_trip_the_documented_limit_even_when_sent
     bucket = EmulatorBucket(DEFAULT_QPS, clock=lambda: next(now))
 
     assert [bucket.allow("SubmitAIImageJob") for _ in arrivals].count(False) == 0
-    assert arrivals[-1] - arrivals[0] < 1000 / 29.0
+    assert arrivals[-1] - arrivals[0] < 1000 / 28.0  # at least 28 calls/s: little of the budget left unused
 
 
 def client_for(servers: list[ScriptedServer], script: list[tuple[int, dict[str, str]] | None]) -> tuple[VodClient, ScriptedServer]:
@@ -154,7 +154,7 @@ def test_a_read_is_resent_after_any_transient_failure(scripted: list[ScriptedSer
 
 
 def test_retries_give_up_with_the_last_cloud_error(scripted: list[ScriptedServer]) -> None:
-    client, _ = client_for(scripted, [THROTTLED] * 8)
+    client, _ = client_for(scripted, [THROTTLED] * 10)
 
     with pytest.raises(ThrottledError) as raised:
         client.submit_ai_image_job("v" * 32, "t" * 32)
