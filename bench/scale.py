@@ -20,6 +20,7 @@ and exits 0 only when every target holds.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -69,6 +70,7 @@ class Measured:
     """One operation: wall time, what the emulator served meanwhile, peak RSS by process role, state size."""
 
     seconds: float = 0.0
+    samples: list[float] = field(default_factory=list)
     calls: dict[str, int] = field(default_factory=dict)
     throttled: int = 0
     peak_rss: dict[str, int] = field(default_factory=dict)
@@ -143,28 +145,58 @@ def run_naive(log: EmulatorLog, endpoint: str, jobs: list[Job]) -> dict[str, Mea
     return out
 
 
-def run_pulumi_side(name: str, project: BenchProject, log: EmulatorLog, job_count: int,
-                    add_one: Callable[[], None]) -> dict[str, Measured]:
-    per_job: list[int] = [job_count]
+@dataclass
+class Side:
+    """One Pulumi project of the comparison and how it adds the extra job."""
 
-    def state() -> float:
-        return project.state_bytes() / per_job[0]
+    name: str
+    project: BenchProject
+    add_one: Callable[[], None]
+    jobs_in_state: int
 
-    def added() -> Finished:
-        add_one()
-        per_job[0] = job_count + 1
-        return project.pulumi(*COLD_UP)
+    def state(self) -> float:
+        return self.project.state_bytes() / self.jobs_in_state
 
-    out: dict[str, Measured] = {}
-    for label, operation in (("cold up", lambda: project.pulumi(*COLD_UP)),
-                             ("no-op preview", lambda: project.pulumi(*NOOP_PREVIEW)),
-                             ("no-op up", lambda: project.pulumi(*NOOP_UP)),
-                             ("add one", added),
-                             ("refresh", lambda: project.pulumi(*REFRESH))):
-        print(f"{name}: {label}", file=sys.stderr)
-        settle()
-        out[label] = measure(log, operation, state)
-    return out
+    def added(self) -> Finished:
+        self.add_one()
+        self.jobs_in_state += 1
+        return self.project.pulumi(*COLD_UP)
+
+
+def combined(samples: list[Measured]) -> Measured:
+    """Several runs of one no-op operation: the median wall time (and that run's CPU), every call, the peak RSS."""
+    middle = sorted(samples, key=lambda m: m.seconds)[len(samples) // 2]
+    calls: Counter[str] = Counter()
+    for sample in samples:
+        calls.update(sample.calls)
+    roles = {role for sample in samples for role in sample.peak_rss}
+    return Measured(
+        seconds=middle.seconds, samples=[round(m.seconds, 3) for m in samples], calls=dict(sorted(calls.items())),
+        throttled=sum(m.throttled for m in samples), cpu_seconds=middle.cpu_seconds,
+        peak_rss={role: max(m.peak_rss.get(role, 0) for m in samples) for role in roles},
+        state_bytes_per_job=samples[-1].state_bytes_per_job,
+        error=next((m.error for m in samples if m.error), None),
+    )
+
+
+def run_pulumi_sides(sides: list[Side], log: EmulatorLog, repeats: int) -> dict[str, dict[str, Measured]]:
+    """Each operation on every side in turn (floor, vodjobs, floor, …), so both meet the same machine load."""
+    operations: list[tuple[str, Callable[[Side], Finished], int]] = [
+        ("cold up", lambda side: side.project.pulumi(*COLD_UP), 1),
+        ("no-op preview", lambda side: side.project.pulumi(*NOOP_PREVIEW), repeats),
+        ("no-op up", lambda side: side.project.pulumi(*NOOP_UP), repeats),
+        ("add one", Side.added, 1),
+        ("refresh", lambda side: side.project.pulumi(*REFRESH), 1),
+    ]
+    samples: dict[str, dict[str, list[Measured]]] = {side.name: {} for side in sides}
+    for label, operation, times in operations:
+        for _ in range(times):
+            for side in sides:
+                print(f"{side.name}: {label}", file=sys.stderr)
+                settle()
+                measured = measure(log, functools.partial(operation, side), side.state)
+                samples[side.name].setdefault(label, []).append(measured)
+    return {name: {label: combined(runs) for label, runs in ops.items()} for name, ops in samples.items()}
 
 
 def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
@@ -177,9 +209,11 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         log = EmulatorLog(emulator)
         naive = run_naive(log, emulator.url, known)
         floor = floor_project(tmp / "floor", flags, known)
-        floor_ops = run_pulumi_side("engine floor", floor, log, len(known), lambda: write_floor_jobs(floor, jobs))
         vodjobs = vodjobs_project(tmp / "vodjobs", flags, known, emulator.url, (KEY.access_key_id, KEY.access_key_secret))
-        vodjobs_ops = run_pulumi_side("vodjobs", vodjobs, log, len(known), lambda: write_spec(vodjobs, "added.yaml", [extra]))
+        sides = [Side("floor", floor, lambda: write_floor_jobs(floor, jobs), len(known)),
+                 Side("vodjobs", vodjobs, lambda: write_spec(vodjobs, "added.yaml", [extra]), len(known))]
+        measured = run_pulumi_sides(sides, log, args.repeats)
+        floor_ops, vodjobs_ops = measured["floor"], measured["vodjobs"]
         print("vodjobs: status", file=sys.stderr)
         settle()
         vodjobs_ops["status"] = measure(log, lambda: vodjobs_status(vodjobs))
@@ -203,6 +237,8 @@ def main() -> int:
                         help="Pulumi's default mode (a checkpoint after every step) instead of PULUMI_SKIP_CHECKPOINTS=true")
     parser.add_argument("--baseline", type=Path, default=RESULTS / "scale-N1000.json",
                         help="an N=1,000 result to measure growth against when --jobs is larger")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="runs of each no-op operation per side, alternating; the table shows the median")
     parser.add_argument("--keep", action="store_true", help="keep the temp projects and state (their path is printed)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="vodjobs-scale-"))
@@ -223,7 +259,7 @@ def main() -> int:
     aside.write_text(json.dumps(result, indent=2) + "\n")
     aside.replace(out)
     print(f"written: {out.relative_to(PROJECT_ROOT)}")
-    return 0 if all(t["holds"] for t in result["targets"]) else 1
+    return 0 if all(t["holds"] for t in result["targets"] if t["required"]) else 1
 
 
 def machine() -> dict[str, Any]:

@@ -14,12 +14,16 @@ FLOOR_OF = {"cold up": "cold up", "no-op preview": "no-op preview", "no-op up": 
 GROWTH_LIMIT = 1.5
 
 
+TARGET_N = 1000  # the time, memory and state targets are set at N = 1,000; the call counts at any N
+
+
 @dataclass(frozen=True)
 class Target:
     name: str
     value: float
     limit: float
     holds: bool
+    required: bool = True  # False: reported for comparison only (a ratio target measured at another N)
 
 
 def _at_most(name: str, value: float | None, limit: float) -> Target:
@@ -57,6 +61,9 @@ def targets_for(result: dict[str, Any], baseline: dict[str, Any] | None = None) 
         _at_most("CLI peak RSS ≤ 1.2 × floor's (MB)", _peak(vod, "cli") / MB, 1.2 * _peak(floor, "cli") / MB),
         _at_most("provider peak RSS ≤ 1.2 × floor's (MB)", _peak(vod, "provider") / MB, 1.2 * _peak(floor, "provider") / MB),
     ]
+    if n != TARGET_N:
+        ratios = [t.name for t in targets if "floor" in t.name]
+        targets = [Target(t.name, t.value, t.limit, t.holds, t.name not in ratios) for t in targets]
     if baseline is not None:
         for label in OPERATIONS:
             targets.append(_at_most(f"growth: s/job of {label} at N={n} ÷ at N={baseline['jobs']}",
@@ -95,5 +102,6 @@ def render_table(result: dict[str, Any]) -> str:
     lines += ["", "cold up ratios: "
               f"÷ QPS floor {cold / result['qpsFloorSeconds']:.2f}, ÷ engine floor {cold / floor['cold up']['seconds']:.2f}, "
               + ", ".join(f"÷ naive {label} {cold / op['seconds']:.2f}" for label, op in result["naive"].items()), ""]
-    lines += [f"{'HOLDS' if t['holds'] else 'FAILS'}  {t['name']}: {t['value']:g} (limit {t['limit']:g})" for t in result["targets"]]
+    lines += [f"{'HOLDS' if t['holds'] else 'FAILS'}  {t['name']}: {t['value']:g} (limit {t['limit']:g})"
+              + ("" if t["required"] else f"  [set at N = {TARGET_N}; shown for comparison]") for t in result["targets"]]
     return "\n".join(lines)
