@@ -33,6 +33,10 @@ from typing import Any
 
 DEFAULT_DIR = Path(".vodjobs") / "journal"
 SETTLED = frozenset({"recorded", "forgotten"})
+# What `lookup` and `holds_job` read of an entry. A provider process keeps only these in memory (every entry of a
+# 1,000-job run is 1,000s of them); what it takes to find a job in the service stays on disk for `vodjobs recover`.
+LOOKUP_FIELDS = ("event", "job", "inputs", "at", "jobId", "requestId")
+LINE = "_line"  # compaction's note of where an entry came from
 
 
 def inputs_hash(essence: Mapping[str, Any]) -> str:
@@ -226,19 +230,23 @@ class SubmissionJournal:
                 chunk = handle.read()
             complete = chunk[: chunk.rfind(b"\n") + 1]  # a torn last line is read again later
             view.offset += len(complete)
-            for entry in _parse(complete.decode("utf-8", "replace").splitlines()):
-                view.by_job.setdefault(str(entry.get("job")), []).append(entry)
+            for _, entry in _numbered(complete.decode("utf-8", "replace").splitlines()):
+                view.by_job.setdefault(str(entry.get("job")), []).append(_lookup_fields(entry))
         return view
 
     def _compact(self, path: Path) -> None:
-        """Drop settled entries, atomically (write aside, fsync, rename)."""
-        entries = self._read(path)
+        """Drop settled entries, atomically (write aside, fsync, rename); kept lines are copied as they are."""
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return
+        entries = [{**_lookup_fields(entry), LINE: n} for n, entry in _numbered(lines)]
         keep = live_entries(entries)
         if len(keep) == len(entries):
             return
         aside = path.with_suffix(".tmp")
         with aside.open("w", encoding="utf-8") as handle:
-            handle.writelines(json.dumps(e, separators=(",", ":"), sort_keys=True) + "\n" for e in keep)
+            handle.writelines(lines[entry[LINE]] + "\n" for entry in keep)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(aside, path)
@@ -252,12 +260,18 @@ class SubmissionJournal:
 
 
 def _parse(lines: Iterable[str]) -> list[dict[str, Any]]:
-    entries = []
-    for line in lines:
+    return [entry for _, entry in _numbered(lines)]
+
+
+def _numbered(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    for n, line in enumerate(lines):
         try:
             entry = json.loads(line)
         except ValueError:
             continue  # a line torn by a crash mid-write carries nothing we could trust
         if isinstance(entry, dict):
-            entries.append(entry)
-    return entries
+            yield n, entry
+
+
+def _lookup_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {field: entry[field] for field in LOOKUP_FIELDS if field in entry}
