@@ -20,11 +20,11 @@ test: setup lint
 lint: setup
 	ruff check vod_provider vod_emulator tests bench __main__.py
 	mypy --strict vod_provider vod_emulator
-	python -m vod_provider.spec_jsonschema --check
+	python -m vod_provider.spec.jsonschema --check
 
-# Regenerate schema/vodjobs.schema.json from the loader's tables (vod_provider/spec_schema.py).
+# Regenerate schema/vodjobs.schema.json from the loader's tables (vod_provider/spec/schema.py).
 schema: setup
-	python -m vod_provider.spec_jsonschema
+	python -m vod_provider.spec.jsonschema
 
 unit: setup
 	python -m pytest $(PYTEST_ARGS) tests/unit

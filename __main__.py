@@ -7,7 +7,7 @@ import pulumi
 
 from vod_provider.program import JobOutcome, SpecsNotFoundError, failed_jobs_message, job_exports, load_declared_jobs
 from vod_provider.resources import AIImageJob
-from vod_provider.spec import DEFAULT_SPEC_GLOB, SpecError
+from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError
 from vod_provider.template_resource import AITemplate
 
 pattern = pulumi.Config("vodjobs").get("specs") or DEFAULT_SPEC_GLOB

@@ -30,8 +30,8 @@ from urllib.parse import urlsplit
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from vod_provider.client import VodClient  # noqa: E402
-from vod_provider.credentials import Credentials  # noqa: E402
+from vod_provider.api.client import VodClient  # noqa: E402
+from vod_provider.api.credentials import Credentials  # noqa: E402
 
 KEY_ID, SECRET = "LTAI5tVodjobsBenchKey001", "vodjobs-bench-secret"
 VIDEO, TEMPLATE = "b" * 32, "c" * 32

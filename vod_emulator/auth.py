@@ -1,6 +1,6 @@
 """Request authentication as the Alibaba Cloud gateway does it, written from the published spec.
 
-This module deliberately shares no code with `vod_provider.signing`: if the
+This module deliberately shares no code with `vod_provider.api.signing`: if the
 client's signer had a bug, a verifier built on the same code would accept it.
 It supports both schemes the cloud accepts:
 

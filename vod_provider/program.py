@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vod_provider.spec import SpecSet, find_spec_files, load_spec_files
+from vod_provider.spec.loader import SpecSet, find_spec_files, load_spec_files
 
 
 class SpecsNotFoundError(Exception):

@@ -26,13 +26,13 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from vod_provider.adoption import adoption_mismatches
-from vod_provider.job_diff import diff_job, is_unknown, job_essence
-from vod_provider.job_outputs import STATUS_NOT_FOUND, STATUS_SUBMITTED, refreshed_outputs, status_outputs
-from vod_provider.job_waiting import wait_for_job
-from vod_provider.provider_runtime import ProviderRuntime
-from vod_provider.spec_model import JobSpec
-from vod_provider.submission import submit_once
+from vod_provider.providers.adoption import adoption_mismatches
+from vod_provider.providers.diff import diff_job, is_unknown, job_essence
+from vod_provider.providers.outputs import STATUS_NOT_FOUND, STATUS_SUBMITTED, refreshed_outputs, status_outputs
+from vod_provider.providers.runtime import ProviderRuntime
+from vod_provider.providers.waiting import wait_for_job
+from vod_provider.safety.submission import submit_once
+from vod_provider.spec.model import JobSpec
 
 RUNTIME = ProviderRuntime()
 REQUIRED_INPUTS = ("videoId", "templateId")

@@ -26,7 +26,7 @@ from pulumi.dynamic import (
 )
 
 from vod_provider.resources import RUNTIME
-from vod_provider.spec import TemplateSpec
+from vod_provider.spec.loader import TemplateSpec
 
 TEMPLATE_INPUTS = ("templateName", "templateConfig")
 

@@ -15,7 +15,7 @@ from tests.chaos.conftest import assert_exactly_once, emulator_jobs, scaled, vod
 from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
-from vod_provider.recovery import project_processes
+from vod_provider.safety.recovery import project_processes
 
 TRIALS = scaled(10, 1)
 JOBS = scaled(100, 30)

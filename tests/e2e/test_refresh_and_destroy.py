@@ -10,8 +10,8 @@ import time
 from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
-from vod_provider.client import VodClient
-from vod_provider.credentials import Credentials
+from vod_provider.api.client import VodClient
+from vod_provider.api.credentials import Credentials
 
 
 def many_jobs(count: int) -> str:

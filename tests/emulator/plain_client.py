@@ -1,6 +1,6 @@
 """A plain HTTP client for the emulator with its own V1 (HMAC-SHA1) signer, written from the spec.
 
-Written from shared/reference/vod-api.md §6.1 and independent of both `vod_provider.signing`
+Written from shared/reference/vod-api.md §6.1 and independent of both `vod_provider.api.signing`
 and `vod_emulator.auth`, so a bug shared by those two cannot hide here. Every knob a
 rejection test needs (clock, nonce, secret, method, where the parameters go) is an argument.
 """

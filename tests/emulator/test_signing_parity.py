@@ -23,8 +23,8 @@ from alibabacloud_vod20170321.client import Client
 from alibabacloud_vod20170321.models import SubmitAIImageJobRequest
 from darabonba.exceptions import UnretryableException
 
-from vod_provider.client import USER_AGENT, VodClient
-from vod_provider.credentials import Credentials
+from vod_provider.api.client import USER_AGENT, VodClient
+from vod_provider.api.credentials import Credentials
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors"
 DATE, NONCE = "2024-01-01T00:00:00Z", "0123456789abcdef0123456789abcdef"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from vod_provider.cli import main
-from vod_provider.cli_preview import StackConfigError, stack_spec_glob
-from vod_provider.spec import DEFAULT_SPEC_GLOB
+from vod_provider.cli.preview import StackConfigError, stack_spec_glob
+from vod_provider.spec.loader import DEFAULT_SPEC_GLOB
 
 
 @pytest.mark.parametrize(("config", "glob"), [

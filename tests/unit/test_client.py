@@ -8,8 +8,8 @@ import pytest
 
 from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
 from vod_emulator.server import EmulatorServer
-from vod_provider.client import VodClient, VodError, VodTransportError
-from vod_provider.credentials import Credentials
+from vod_provider.api.client import VodClient, VodError, VodTransportError
+from vod_provider.api.credentials import Credentials
 
 GOOD = Credentials(TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
 

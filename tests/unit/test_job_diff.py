@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from vod_provider.job_diff import UNKNOWN, diff_job, job_essence
+from vod_provider.providers.diff import UNKNOWN, diff_job, job_essence
 
 RECORDED = {
     "__provider": "gASV...",

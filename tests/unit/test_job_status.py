@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vod_provider.client import AIImageJobInfo
-from vod_provider.job_status import batches, current_status, render_table
-from vod_provider.stack_reader import RecordedJob, recorded_jobs
+from vod_provider.api.client import AIImageJobInfo
+from vod_provider.cli.stack_reader import RecordedJob, recorded_jobs
+from vod_provider.cli.status_report import batches, current_status, render_table
 
 
 def test_jobs_are_asked_about_ten_at_a_time() -> None:

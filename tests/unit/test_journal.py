@@ -6,7 +6,7 @@ import json
 import multiprocessing
 from pathlib import Path
 
-from vod_provider.journal import SubmissionJournal, fold, inputs_hash, live_entries
+from vod_provider.safety.journal import SubmissionJournal, fold, inputs_hash, live_entries
 
 KEY = "vodjobs/prod/trailer-cover"
 H1 = inputs_hash({"videoId": "v1", "templateId": "t"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vod_provider.journal import LOOKUP_FIELDS, SubmissionJournal, inputs_hash
+from vod_provider.safety.journal import LOOKUP_FIELDS, SubmissionJournal, inputs_hash
 
 OPEN_KEY, SETTLED_KEY = "vodjobs/prod/open-cover", "vodjobs/prod/settled-cover"
 H1 = inputs_hash({"videoId": "v1", "templateId": "t"})

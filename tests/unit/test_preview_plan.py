@@ -1,4 +1,4 @@
-"""vod_provider.preview_plan: each kind of engine step becomes the job action a reviewer reads, with its API calls."""
+"""vod_provider.cli.preview_plan: each kind of engine step becomes the job action a reviewer reads, with its API calls."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from vod_provider.job_diff import UNKNOWN
-from vod_provider.preview_plan import JOB_TYPE, TEMPLATE_TYPE, Change, PreviewDigestError, TemplateUse, plan_preview
-from vod_provider.spec_model import JobSpec, SpecSet, TemplateSpec
+from vod_provider.cli.preview_plan import JOB_TYPE, TEMPLATE_TYPE, Change, PreviewDigestError, TemplateUse, plan_preview
+from vod_provider.providers.diff import UNKNOWN
+from vod_provider.spec.model import JobSpec, SpecSet, TemplateSpec
 
 VIDEO, OTHER_VIDEO = "a" * 32, "b" * 32
 TEMPLATE_ID, TEMPLATE_RESOURCE_ID = "c" * 32, "d" * 32

@@ -1,4 +1,4 @@
-"""vod_provider.preview_render: what reviewers and machines read, compared whole with golden files.
+"""vod_provider.cli.preview_render: what reviewers and machines read, compared whole with golden files.
 
 every-action/ holds a real digest (see capture_every_action.py) that touches every job and
 template action, and the specs it was previewed with.
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.support.golden import GOLDEN_DIR, assert_matches_golden
-from vod_provider.preview_plan import PreviewFailure, PreviewOutcome, PreviewPlan, plan_preview
-from vod_provider.preview_render import render_github_annotations, render_json, render_markdown
-from vod_provider.spec import SpecIssue, load_spec_files
+from vod_provider.cli.preview_plan import PreviewFailure, PreviewOutcome, PreviewPlan, plan_preview
+from vod_provider.cli.preview_render import render_github_annotations, render_json, render_markdown
+from vod_provider.spec.loader import SpecIssue, load_spec_files
 
 EVERY_ACTION = GOLDEN_DIR / "preview" / "every-action"
 

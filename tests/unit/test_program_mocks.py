@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import TEMPLATE, VIDEOS
 from tests.support.pulumi_stack import PROJECT_ROOT
 from vod_provider.resources import AIImageJob
-from vod_provider.spec import JobSpec
+from vod_provider.spec.loader import JobSpec
 
 
 class RecordingMocks(pulumi.runtime.Mocks):

@@ -18,9 +18,9 @@ from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.pulumi_stack import PROJECT_ROOT
 from tests.support.scripted_server import ScriptedServer
 from vod_emulator.server import EmulatorServer
-from vod_provider.credentials import CredentialsError
+from vod_provider.api.credentials import CredentialsError
 from vod_provider.resources import AIImageJobProvider
-from vod_provider.submission import JobMaybeSubmittedError
+from vod_provider.safety.submission import JobMaybeSubmittedError
 
 JOB = {"videoId": VIDEOS["trailer"], "templateId": TEMPLATE, "userData": '{"Extend":{"a":"b"}}'}
 

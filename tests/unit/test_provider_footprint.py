@@ -10,7 +10,7 @@ import sys
 from tests.support.pulumi_stack import PROJECT_ROOT
 
 # The spec loader (only the program reads specs) and any diff library (job inputs are flat: plain equality).
-NOT_IN_THE_PROVIDER = ("vod_provider.spec", "vod_provider.yaml_nodes", "vod_provider.spec_checks", "deepdiff", "pydantic")
+NOT_IN_THE_PROVIDER = ("vod_provider.spec.loader", "vod_provider.spec.yaml_nodes", "vod_provider.spec.checks", "deepdiff", "pydantic")
 
 
 def test_unpickling_the_provider_loads_neither_the_spec_loader_nor_a_diff_library() -> None:

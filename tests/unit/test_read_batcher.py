@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from vod_provider.client import AIImageJobInfo
-from vod_provider.read_batcher import ReadBatcher
+from vod_provider.api.client import AIImageJobInfo
+from vod_provider.providers.read_batching import ReadBatcher
 
 
 def info(job_id: str) -> AIImageJobInfo:

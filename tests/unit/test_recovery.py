@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from vod_provider.recovery import file_backend_locks, repair_file_checkpoint
+from vod_provider.safety.recovery import file_backend_locks, repair_file_checkpoint
 
 
 def checkpoint_dir(tmp_path: Path) -> Path:

@@ -10,10 +10,10 @@ import pytest
 from tests.support.scripted_server import ScriptedServer
 from vod_emulator.faults import DEFAULT_QPS
 from vod_emulator.faults import RateLimiter as EmulatorBucket
-from vod_provider.client import AmbiguousError, ThrottledError, VodClient, VodError
-from vod_provider.credentials import Credentials
-from vod_provider.rate_limit import RateLimiter, default_rate
-from vod_provider.retry_policy import Outcome, RetryPolicy, classify
+from vod_provider.api.client import AmbiguousError, ThrottledError, VodClient, VodError
+from vod_provider.api.credentials import Credentials
+from vod_provider.api.pacing import RateLimiter, default_rate
+from vod_provider.api.retry_policy import Outcome, RetryPolicy, classify
 
 CREDS = Credentials("LTAIunit", "unit-secret")
 

@@ -17,9 +17,10 @@ import yaml
 
 from tests.specs.corpus import Case, invalid_cases, spec_files, valid_cases
 from tests.support.pulumi_stack import PROJECT_ROOT
-from vod_provider import spec_checks, spec_jsonschema
-from vod_provider.spec import SpecError, load_spec_files, parse_spec_text
-from vod_provider.spec_schema import SECTION_OF, Kind
+from vod_provider.spec import checks as spec_checks
+from vod_provider.spec import jsonschema as spec_jsonschema
+from vod_provider.spec.loader import SpecError, load_spec_files, parse_spec_text
+from vod_provider.spec.schema import SECTION_OF, Kind
 
 SCHEMA_FILE = PROJECT_ROOT / "schema" / "vodjobs.schema.json"
 README = PROJECT_ROOT / "specs" / "README.md"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from vod_provider.credentials import CredentialsError, resolve_credentials
-from vod_provider.settings import SettingsError, resolve_settings
+from vod_provider.api.credentials import CredentialsError, resolve_credentials
+from vod_provider.api.settings import SettingsError, resolve_settings
 
 ENV_KEY = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIenv", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "env-secret"}
 

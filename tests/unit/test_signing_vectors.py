@@ -1,6 +1,6 @@
 """Every signing stage, on both sides, reproduces the published and SDK-produced vectors in tests/vectors/.
 
-The client's signer (vod_provider.signing) and the emulator's verifier (vod_emulator.auth) are
+The client's signer (vod_provider.api.signing) and the emulator's verifier (vod_emulator.auth) are
 independent implementations; each must agree with the vectors, not merely with the other.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from vod_emulator.auth import AccessKey, RawRequest, RequestVerifier
-from vod_provider import signing
+from vod_provider.api import signing
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors"
 

@@ -15,7 +15,7 @@ import pytest
 
 from tests.specs.corpus import Case, invalid_cases, spec_files, valid_cases
 from vod_provider.cli import main
-from vod_provider.spec import SpecError, load_spec_files
+from vod_provider.spec.loader import SpecError, load_spec_files
 
 INVALID = invalid_cases()
 VALID = valid_cases()

@@ -11,9 +11,9 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings, target
 from hypothesis import strategies as st
 
-from vod_provider.spec import JobSpec, TemplateSpec, parse_spec_text
-from vod_provider.spec_jsonschema import SCHEMA_PATH
-from vod_provider.spec_render import render_spec
+from vod_provider.spec.jsonschema import SCHEMA_PATH
+from vod_provider.spec.loader import JobSpec, TemplateSpec, parse_spec_text
+from vod_provider.spec.render import render_spec
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 VALIDATOR = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))

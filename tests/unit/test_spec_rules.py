@@ -7,9 +7,9 @@ import textwrap
 import pytest
 
 from tests.conftest import TEMPLATE, VIDEOS
-from vod_provider.spec import JobSpec, ParsedSpec, TemplateSpec, parse_spec_text
-from vod_provider.spec_schema import WAIT_DEFAULT_SECONDS, parse_duration
-from vod_provider.yaml_nodes import MAX_DEPTH, MAX_NODES
+from vod_provider.spec.loader import JobSpec, ParsedSpec, TemplateSpec, parse_spec_text
+from vod_provider.spec.schema import WAIT_DEFAULT_SECONDS, parse_duration
+from vod_provider.spec.yaml_nodes import MAX_DEPTH, MAX_NODES
 
 PIPELINE = "6492025b8f4a4b1e96ba5bb755a33438"
 JOB_ID = "fbbf28864586d6bf6a816745c18b80c3"

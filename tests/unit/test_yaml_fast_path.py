@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from tests.specs.corpus import HERE
-from vod_provider import yaml_nodes
+from vod_provider.spec import yaml_nodes
 
 CORPUS = sorted(HERE.glob("*/*/*.yaml")) + sorted((HERE.parents[1] / "specs").glob("**/*.yaml"))
 

@@ -3,7 +3,7 @@
     .venv/bin/python -m tests.golden.preview.capture_every_action
 
 Runs the real pulumi CLI against a throwaway emulator: `up` on the first specs, then previews the
-second (kept in every-action/specs/). The digest is trimmed to what vod_provider.preview_plan reads
+second (kept in every-action/specs/). The digest is trimmed to what vod_provider.cli.preview_plan reads
 (no `__provider` blobs, stack traces or temp paths), so it stays reviewable and machine-independent.
 """
 

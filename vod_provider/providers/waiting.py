@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from vod_provider.client import AIImageJobInfo
-from vod_provider.job_outputs import TERMINAL_STATUSES
+from vod_provider.api.client import AIImageJobInfo
+from vod_provider.providers.outputs import TERMINAL_STATUSES
 
 FIRST_POLL_SECONDS = 1.0
 MAX_POLL_SECONDS = 15.0

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from vod_provider.credentials import ConfigGetter, Credentials, resolve_credentials
+from vod_provider.api.credentials import ConfigGetter, Credentials, resolve_credentials
 
 CONFIG_REGION = "vodjobs:region"
 CONFIG_ENDPOINT = "vodjobs:endpoint"

@@ -4,7 +4,7 @@
     vodjobs journal [--stack S] [--json]
     vodjobs journal forget KEY
 
-`recover` is non-interactive and safe to run at any time; see vod_provider/recovery.py for its steps.
+`recover` is non-interactive and safe to run at any time; see vod_provider/safety/recovery.py for its steps.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from typing import TextIO
 
 import yaml
 
-from vod_provider import recovery
-from vod_provider.client import VodClient, VodError
-from vod_provider.credentials import CredentialsError
-from vod_provider.journal import DEFAULT_DIR, SubmissionJournal, unresolved_submissions
-from vod_provider.rate_limit import RateLimiter
-from vod_provider.settings import SettingsError, resolve_settings
-from vod_provider.stack_reader import StackReadError, pulumi_output, stack_config
+from vod_provider.api.client import VodClient, VodError
+from vod_provider.api.credentials import CredentialsError
+from vod_provider.api.pacing import RateLimiter
+from vod_provider.api.settings import SettingsError, resolve_settings
+from vod_provider.cli.stack_reader import StackReadError, pulumi_output, stack_config
+from vod_provider.safety import recovery
+from vod_provider.safety.journal import DEFAULT_DIR, SubmissionJournal, unresolved_submissions
 
 EXIT_OK, EXIT_REFUSED, EXIT_ERROR = 0, 1, 3
 DEFAULT_SETTLE_SECONDS = 900.0  # a real image-AI job usually finishes well within 15 minutes

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from vod_provider.spec_model import JobSpec, TemplateSpec
+from vod_provider.spec.model import JobSpec, TemplateSpec
 
 
 def render_spec(jobs: Iterable[JobSpec], templates: Iterable[TemplateSpec] = ()) -> str:

@@ -15,10 +15,10 @@ import glob
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from vod_provider.spec_checks import DocumentChecker
-from vod_provider.spec_model import JobSpec, Mention, ParsedSpec, SpecError, SpecIssue, SpecSet, TemplateSpec
-from vod_provider.spec_schema import USER_DATA_MAX_BYTES
-from vod_provider.yaml_nodes import MAX_FILE_BYTES, file_too_large, read_yaml
+from vod_provider.spec.checks import DocumentChecker
+from vod_provider.spec.model import JobSpec, Mention, ParsedSpec, SpecError, SpecIssue, SpecSet, TemplateSpec
+from vod_provider.spec.schema import USER_DATA_MAX_BYTES
+from vod_provider.spec.yaml_nodes import MAX_FILE_BYTES, file_too_large, read_yaml
 
 __all__ = [
     "DEFAULT_SPEC_GLOB", "USER_DATA_MAX_BYTES", "JobSpec", "ParsedSpec", "SpecError", "SpecIssue", "SpecSet",

@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vod_provider.client import AmbiguousError, SubmittedJob, VodClient, VodError
-from vod_provider.journal import Submission, SubmissionJournal, inputs_hash
+from vod_provider.api.client import AmbiguousError, SubmittedJob, VodClient, VodError
+from vod_provider.safety.journal import Submission, SubmissionJournal, inputs_hash
 
 # How far before the journaled submit time the service's CreationTime may lie (clock skew).
 CLOCK_SKEW_SECONDS = 60

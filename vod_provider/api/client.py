@@ -28,11 +28,11 @@ from urllib.parse import urlsplit
 
 import requests
 
-from vod_provider import signing
-from vod_provider.credentials import Credentials
-from vod_provider.error_advice import advice_for
-from vod_provider.rate_limit import RateLimiter
-from vod_provider.retry_policy import Outcome, RetryPolicy, classify
+from vod_provider.api import signing
+from vod_provider.api.credentials import Credentials
+from vod_provider.api.error_advice import advice_for
+from vod_provider.api.pacing import RateLimiter
+from vod_provider.api.retry_policy import Outcome, RetryPolicy, classify
 
 API_VERSION = "2017-03-21"
 MAX_JOB_IDS_PER_QUERY = 10

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from vod_provider.preview_plan import (
+from vod_provider.cli.preview_plan import (
     Change,
     JobAction,
     JobRow,
@@ -21,7 +21,7 @@ from vod_provider.preview_plan import (
     TemplateAction,
     TemplateRow,
 )
-from vod_provider.spec_model import SpecIssue
+from vod_provider.spec.model import SpecIssue
 
 _DOING: dict[JobAction, str] = {
     "submit": "submit {n} new {jobs}",

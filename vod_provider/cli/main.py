@@ -22,8 +22,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
-from vod_provider import cli_preview, cli_recover, cli_status
-from vod_provider.spec import DEFAULT_SPEC_GLOB, SpecError, SpecIssue, SpecSet, display_path, find_spec_files, load_spec_files
+from vod_provider.cli import preview as cli_preview
+from vod_provider.cli import recover as cli_recover
+from vod_provider.cli import status as cli_status
+from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError, SpecIssue, SpecSet, display_path, find_spec_files, load_spec_files
 
 EXIT_OK, EXIT_INVALID = 0, 1  # argparse exits 2 on a usage error
 

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from vod_provider.job_diff import is_unknown, job_essence
-from vod_provider.spec_model import JobSpec, SpecIssue, SpecSet, TemplateSpec
+from vod_provider.providers.diff import is_unknown, job_essence
+from vod_provider.spec.model import JobSpec, SpecIssue, SpecSet, TemplateSpec
 
 JOB_TYPE = "pulumi-python:dynamic/vod:AIImageJob"
 TEMPLATE_TYPE = "pulumi-python:dynamic/vod:AITemplate"

@@ -16,12 +16,12 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
-from vod_provider.client import VodClient
-from vod_provider.credentials import ConfigGetter, CredentialsError
-from vod_provider.journal import DEFAULT_DIR, SubmissionJournal
-from vod_provider.rate_limit import RateLimiter
-from vod_provider.read_batcher import ReadBatcher
-from vod_provider.settings import ProviderSettings, SettingsError, resolve_settings
+from vod_provider.api.client import VodClient
+from vod_provider.api.credentials import ConfigGetter, CredentialsError
+from vod_provider.api.pacing import RateLimiter
+from vod_provider.api.settings import ProviderSettings, SettingsError, resolve_settings
+from vod_provider.providers.read_batching import ReadBatcher
+from vod_provider.safety.journal import DEFAULT_DIR, SubmissionJournal
 
 CONFIG_JOURNAL_DIR = "vodjobs:journalDir"
 

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import yaml
 
-from vod_provider.spec import DEFAULT_SPEC_GLOB
+from vod_provider.spec.loader import DEFAULT_SPEC_GLOB
 
 if TYPE_CHECKING:
-    from vod_provider.preview_plan import PreviewOutcome
+    from vod_provider.cli.preview_plan import PreviewOutcome
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 CONFIG_SPECS = "vodjobs:specs"
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_USAGE
     outcome = preview_stack(args.stack, Path.cwd())
 
-    from vod_provider.preview_render import render_github_annotations, render_json, render_markdown
+    from vod_provider.cli.preview_render import render_github_annotations, render_json, render_markdown
 
     markdown = render_markdown(outcome)
     if args.summary_file is not None:
@@ -68,9 +68,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 def preview_stack(stack: str, project_dir: Path) -> PreviewOutcome:
     """Check the stack's specs, then ask pulumi what an up would do; never raises for a user's mistake."""
-    from vod_provider.preview_plan import PreviewDigestError, PreviewFailure, PreviewOutcome, plan_preview
+    from vod_provider.cli.preview_plan import PreviewDigestError, PreviewFailure, PreviewOutcome, plan_preview
     from vod_provider.program import SpecsNotFoundError, load_declared_jobs
-    from vod_provider.spec import SpecError
+    from vod_provider.spec.loader import SpecError
 
     try:
         specs = load_declared_jobs(stack_spec_glob(project_dir, stack), project_dir)

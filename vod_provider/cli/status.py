@@ -15,12 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from vod_provider.client import VodClient, VodError
-from vod_provider.credentials import CredentialsError
-from vod_provider.job_status import current_status, render_json, render_table
-from vod_provider.rate_limit import RateLimiter
-from vod_provider.settings import SettingsError, resolve_settings
-from vod_provider.stack_reader import StackReadError, export_stack, recorded_jobs, stack_config
+from vod_provider.api.client import VodClient, VodError
+from vod_provider.api.credentials import CredentialsError
+from vod_provider.api.pacing import RateLimiter
+from vod_provider.api.settings import SettingsError, resolve_settings
+from vod_provider.cli.stack_reader import StackReadError, export_stack, recorded_jobs, stack_config
+from vod_provider.cli.status_report import current_status, render_json, render_table
 
 EXIT_OK, EXIT_FAILED_JOBS, EXIT_ERROR = 0, 1, 3
 PROGRESS_FROM_BATCHES = 5

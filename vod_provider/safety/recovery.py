@@ -27,9 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vod_provider.client import VodClient
-from vod_provider.journal import OpenSubmission, SubmissionJournal, unresolved_submissions
-from vod_provider.submission import find_submitted_job
+from vod_provider.api.client import VodClient
+from vod_provider.safety.journal import OpenSubmission, SubmissionJournal, unresolved_submissions
+from vod_provider.safety.submission import find_submitted_job
 
 PROVIDER_MARKERS = ("pulumi.dynamic", "pulumi-language-python", "pulumi-resource-pulumi-python")
 

@@ -1,7 +1,7 @@
 """The JSON Schema editors use (schema/vodjobs.schema.json), rendered from the tables in `spec_schema`.
 
-    python -m vod_provider.spec_jsonschema           # rewrite the committed file
-    python -m vod_provider.spec_jsonschema --check   # exit 1 when the committed file is out of date
+    python -m vod_provider.spec.jsonschema           # rewrite the committed file
+    python -m vod_provider.spec.jsonschema --check   # exit 1 when the committed file is out of date
 
 The schema covers what JSON Schema can say: keys, types, id and name shapes,
 `template` xor `templateId`. The loader alone checks YAML-level problems,
@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from vod_provider import spec_schema as schema
-from vod_provider.spec_schema import Kind, Section
+from vod_provider.spec import schema
+from vod_provider.spec.schema import Kind, Section
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema" / "vodjobs.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "vodjobs.schema.json"
 _DEFS = {Kind.DEFAULTS: "defaults", Kind.USER_DATA: "userData"}
 
 
@@ -84,7 +84,7 @@ def _value(kind: Kind) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m vod_provider.spec_jsonschema", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m vod_provider.spec.jsonschema", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when the file differs from what the loader's tables give")
     parser.add_argument("--output", type=Path, default=SCHEMA_PATH)
     args = parser.parse_args(argv)
@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check:
         current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if current != text:
-            print(f"{args.output} is out of date: run `make schema` (python -m vod_provider.spec_jsonschema) and commit it",
+            print(f"{args.output} is out of date: run `make schema` (python -m vod_provider.spec.jsonschema) and commit it",
                   file=sys.stderr)
             return 1
         return 0

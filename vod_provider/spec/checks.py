@@ -11,10 +11,10 @@ import json
 from collections.abc import Mapping
 from typing import Any, cast
 
-from vod_provider import spec_schema as schema
-from vod_provider.spec_model import JobSpec, Mention, MentionKind, ParsedSpec, SpecIssue, TemplateFormat, TemplateSpec
-from vod_provider.spec_schema import Field, Kind, Section
-from vod_provider.yaml_nodes import Location, ReadResult
+from vod_provider.spec import schema
+from vod_provider.spec.model import JobSpec, Mention, MentionKind, ParsedSpec, SpecIssue, TemplateFormat, TemplateSpec
+from vod_provider.spec.schema import Field, Kind, Section
+from vod_provider.spec.yaml_nodes import Location, ReadResult
 
 Path_ = tuple[str, ...]
 _INVALID = object()  # a value that failed its check (the issue is already recorded)
