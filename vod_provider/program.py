@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vod_provider.errors import VodjobsError
 from vod_provider.spec.loader import SpecSet, find_spec_files, load_spec_files
 
 
-class SpecsNotFoundError(Exception):
+class SpecsNotFoundError(VodjobsError):
     """The stack's spec glob matches no file (a typo would otherwise delete every job)."""
 
 
@@ -23,10 +24,6 @@ def load_declared_jobs(pattern: str, project_dir: Path) -> SpecSet:
             "To remove every job on purpose, keep one file containing `jobs: {}`."
         )
     return load_spec_files(files, project_dir)
-
-
-class JobFailedError(Exception):
-    """A job the program waited for ended in failure (it stays recorded with its JobId)."""
 
 
 def failed_job_message(name: str, job_id: str, code: str | None, message: str | None) -> str:

@@ -26,15 +26,15 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from vod_provider.errors import VodjobsError
 from vod_provider.providers.adoption import adoption_mismatches
 from vod_provider.providers.diff import diff_job, is_unknown, job_essence
 from vod_provider.providers.outputs import STATUS_NOT_FOUND, STATUS_SUBMITTED, refreshed_outputs, status_outputs
-from vod_provider.providers.runtime import ProviderRuntime
+from vod_provider.providers.runtime import RUNTIME
 from vod_provider.providers.waiting import wait_for_job
-from vod_provider.safety.submission import submit_once
+from vod_provider.safety.submission import job_journal, submit_once
 from vod_provider.spec.model import JobSpec
 
-RUNTIME = ProviderRuntime()
 REQUIRED_INPUTS = ("videoId", "templateId")
 STEERING_INPUTS = ("jobName", "journalKey", "adopt", "waitSeconds", "userDataSecret")
 OUTPUT_NAMES = ("jobId", "requestId", "status", "submittedAt", "results", "errorCode", "errorMessage")
@@ -108,7 +108,8 @@ class AIImageJobProvider(ResourceProvider):
         if props.get("adopt"):
             return self._adopt(props, label)
         key = props.get("journalKey")
-        submitted = submit_once(RUNTIME.client(), RUNTIME.journal(), str(key) if key else None, job, label, _report)
+        journal = job_journal(RUNTIME.journal(), str(key) if key else None, job)
+        submitted = submit_once(RUNTIME.client(), journal, job, label, _report)
         outs = {
             **_inputs(props),
             "jobId": submitted.job_id,
@@ -128,7 +129,7 @@ class AIImageJobProvider(ResourceProvider):
         job_id = str(props["adopt"])
         found = RUNTIME.batcher().lookup(job_id)
         if found is None:
-            raise JobNotFoundError(f"{label}: cannot adopt job {job_id}: the service does not know it")
+            raise AdoptedJobNotFoundError(f"{label}: cannot adopt job {job_id}: the service does not know it")
         _report(f"{label}: adopted existing job {job_id} (nothing submitted)")
         outs = {**_inputs(props), "jobId": job_id, "requestId": "", "submittedAt": found.creation_time, **status_outputs(found)}
         return CreateResult(job_id, outs)
@@ -147,7 +148,7 @@ class AIImageJobProvider(ResourceProvider):
         _report(f"{_label(props)}: forgot job {id_}; VOD cannot withdraw a submitted job, its results stay in VOD")
 
 
-class JobNotFoundError(Exception):
+class AdoptedJobNotFoundError(VodjobsError):
     """An adopted JobId is unknown to the service."""
 
 

@@ -25,8 +25,8 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from vod_provider.resources import RUNTIME
-from vod_provider.spec.loader import TemplateSpec
+from vod_provider.providers.runtime import RUNTIME
+from vod_provider.spec.model import TemplateSpec
 
 TEMPLATE_INPUTS = ("templateName", "templateConfig")
 

@@ -33,6 +33,7 @@ from vod_provider.api.credentials import Credentials
 from vod_provider.api.error_advice import advice_for
 from vod_provider.api.pacing import RateLimiter
 from vod_provider.api.retry_policy import Outcome, RetryPolicy, classify
+from vod_provider.errors import VodjobsError
 
 API_VERSION = "2017-03-21"
 MAX_JOB_IDS_PER_QUERY = 10
@@ -40,7 +41,7 @@ USER_AGENT = "vodjobs/0.1 (+python-requests)"
 DEFAULT_RETRY = RetryPolicy()
 
 
-class VodError(Exception):
+class VodError(VodjobsError):
     """A VOD API call failed. Carries what a user needs to look it up."""
 
     def __init__(

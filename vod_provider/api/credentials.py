@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vod_provider.errors import VodjobsError
+
 ConfigGetter = Callable[[str], "str | None"]
 
 CONFIG_ACCESS_KEY_ID = "vodjobs:accessKeyId"
@@ -34,7 +36,7 @@ def read_text_if_exists(path: Path) -> str | None:
         return None
 
 
-class CredentialsError(Exception):
+class CredentialsError(VodjobsError):
     """No usable AccessKey pair, or half of one."""
 
 

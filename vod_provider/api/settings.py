@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from vod_provider.api.credentials import ConfigGetter, Credentials, resolve_credentials
+from vod_provider.errors import VodjobsError
 
 CONFIG_REGION = "vodjobs:region"
 CONFIG_ENDPOINT = "vodjobs:endpoint"
@@ -18,7 +19,7 @@ DEFAULT_REGION = "cn-shanghai"
 _REGION_SHAPE = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 
 
-class SettingsError(Exception):
+class SettingsError(VodjobsError):
     """A provider setting is missing or malformed."""
 
 

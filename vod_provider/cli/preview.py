@@ -24,16 +24,18 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import yaml
 
+from vod_provider.cli.exit_codes import ExitCode
+from vod_provider.errors import CliError
 from vod_provider.spec.loader import DEFAULT_SPEC_GLOB
 
 if TYPE_CHECKING:
     from vod_provider.cli.preview_plan import PreviewOutcome
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# What a failed preview reports as pulumi's exit status when pulumi itself never ran or printed no digest.
+PULUMI_FAILED = 1
 CONFIG_SPECS = "vodjobs:specs"
 # The AWS SDK inside pulumi warns on every read from an S3-compatible store that sends no checksum.
 _SDK_NOISE = re.compile(r"^SDK \d{4}/\d{2}/\d{2} \S+ WARN ")
-HELP = "show what `pulumi up` would submit, replace and forget, for a pull request (Markdown, GitHub, JSON)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +50,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "github" and not step_summary:
         print("vodjobs preview: --format github writes to $GITHUB_STEP_SUMMARY, which is not set (outside GitHub Actions "
               "use --format markdown, with --summary-file to keep a copy)", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     outcome = preview_stack(args.stack, Path.cwd())
 
     from vod_provider.cli.preview_render import render_github_annotations, render_json, render_markdown
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         out.write(render_github_annotations(outcome))
     else:
         out.write(render_json(outcome) if args.format == "json" else markdown)
-    return EXIT_OK if outcome.ok else EXIT_FAILED
+    return ExitCode.OK if outcome.ok else ExitCode.FAILED
 
 
 def preview_stack(stack: str, project_dir: Path) -> PreviewOutcome:
@@ -77,17 +79,17 @@ def preview_stack(stack: str, project_dir: Path) -> PreviewOutcome:
     except SpecError as exc:
         return PreviewOutcome(stack, issues=tuple(exc.issues))
     except (SpecsNotFoundError, StackConfigError) as exc:
-        return PreviewOutcome(stack, failure=PreviewFailure(EXIT_FAILED, (str(exc),)))
+        return PreviewOutcome(stack, failure=PreviewFailure(PULUMI_FAILED, (str(exc),)))
     exit_code, digest, messages = _pulumi_preview(stack, project_dir)
     if exit_code != 0 or digest is None:
-        return PreviewOutcome(stack, failure=PreviewFailure(exit_code or EXIT_FAILED, messages))
+        return PreviewOutcome(stack, failure=PreviewFailure(exit_code or PULUMI_FAILED, messages))
     try:
         return PreviewOutcome(stack, plan=plan_preview(digest, specs))
     except PreviewDigestError as exc:
-        return PreviewOutcome(stack, failure=PreviewFailure(EXIT_FAILED, (str(exc),)))
+        return PreviewOutcome(stack, failure=PreviewFailure(PULUMI_FAILED, (str(exc),)))
 
 
-class StackConfigError(Exception):
+class StackConfigError(CliError):
     """Pulumi.<stack>.yaml cannot be read, or its vodjobs:specs is not a glob."""
 
 
@@ -113,7 +115,7 @@ def _pulumi_preview(stack: str, project_dir: Path) -> tuple[int, dict[str, Any] 
     """Exit code, the digest when there is one, and pulumi's error messages."""
     pulumi = shutil.which("pulumi")
     if pulumi is None:
-        return EXIT_FAILED, None, ("the pulumi CLI is not on PATH: run `make setup`, then put .venv/bin first on PATH",)
+        return PULUMI_FAILED, None, ("the pulumi CLI is not on PATH: run `make setup`, then put .venv/bin first on PATH",)
     completed = subprocess.run([pulumi, "preview", "--json", "--show-sames", "--non-interactive", "--stack", stack],
                                cwd=project_dir, capture_output=True, text=True, check=False)
     digest: dict[str, Any] | None

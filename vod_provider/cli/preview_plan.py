@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from vod_provider.errors import CliError
 from vod_provider.providers.diff import is_unknown, job_essence
 from vod_provider.spec.model import JobSpec, SpecIssue, SpecSet, TemplateSpec
 
@@ -34,7 +35,7 @@ _TEMPLATE_OPS: dict[str, TemplateAction] = {"create": "create", "update": "updat
 _TEMPLATE_CONFIG_FIELDS = {"Format": "format", "SetDefaultCover": "setDefaultCover"}
 
 
-class PreviewDigestError(Exception):
+class PreviewDigestError(CliError):
     """The digest holds a step vodjobs cannot explain (a bug, or specs that changed during the preview)."""
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any
 
+from vod_provider.cli.github import annotation, spec_issue_annotation
 from vod_provider.cli.preview_plan import (
     Change,
     JobAction,
@@ -176,34 +177,20 @@ def render_github_annotations(outcome: PreviewOutcome) -> str:
     """`::notice` on the spec line of every job the up changes, `::error` per problem; then the verdict."""
     lines: list[str] = []
     if outcome.failure is not None:
-        lines += [_annotation("error", {"title": "pulumi preview failed"}, message) for message in outcome.failure.messages]
+        lines += [annotation("error", {"title": "pulumi preview failed"}, message) for message in outcome.failure.messages]
         lines.append(f"pulumi preview failed (exit {outcome.failure.exit_code}); nothing was previewed")
     elif outcome.issues:
-        lines += [_annotation("error", {"file": i.file, "line": str(i.line), "col": str(i.column), "title": f"{i.field} [{i.code}]"},
-                              i.message) for i in outcome.issues]
+        lines += [spec_issue_annotation(issue) for issue in outcome.issues]
         lines.append(issues_sentence(len(outcome.issues)))
     elif outcome.plan is not None:
         for job in outcome.plan.jobs:
             if job.action == "unchanged":
                 continue
             where = {"file": job.spec.file, "line": str(job.spec.line)} if job.spec else {}
-            lines.append(_annotation("notice", {**where, "title": f"vodjobs {outcome.stack}: {job.action} {job.name}"},
+            lines.append(annotation("notice", {**where, "title": f"vodjobs {outcome.stack}: {job.action} {job.name}"},
                                      f"job {job.name!r} ({job.video_id}, template {job.template}): {job_explanation(job)}"))
         lines += [verdict(outcome.plan).replace("`", ""), api_calls_sentence(outcome.plan).replace("`", "")]
     return "\n".join(lines) + "\n"
-
-
-def _annotation(kind: str, properties: dict[str, str], message: str) -> str:
-    rendered = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
-    return f"::{kind} {rendered}::{_escape_data(message)}" if rendered else f"::{kind}::{_escape_data(message)}"
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 # -- JSON -------------------------------------------------------------------------------------------

@@ -1,8 +1,6 @@
-"""`vodjobs recover` and `vodjobs journal`: the one documented way back after a crashed run.
+"""`vodjobs recover`: the one documented way back after a crashed run.
 
     vodjobs recover [--stack S] [--settle-seconds N] [--grace-seconds N] [--up]
-    vodjobs journal [--stack S] [--json]
-    vodjobs journal forget KEY
 
 `recover` is non-interactive and safe to run at any time; see vod_provider/safety/recovery.py for its steps.
 """
@@ -23,30 +21,30 @@ from vod_provider.api.client import VodClient, VodError
 from vod_provider.api.credentials import CredentialsError
 from vod_provider.api.pacing import RateLimiter
 from vod_provider.api.settings import SettingsError, resolve_settings
+from vod_provider.cli.exit_codes import ExitCode
 from vod_provider.cli.stack_reader import StackReadError, pulumi_output, stack_config
 from vod_provider.safety import recovery
 from vod_provider.safety.journal import DEFAULT_DIR, SubmissionJournal, unresolved_submissions
 
-EXIT_OK, EXIT_REFUSED, EXIT_ERROR = 0, 1, 3
 DEFAULT_SETTLE_SECONDS = 900.0  # a real image-AI job usually finishes well within 15 minutes
 
 
-def _project_name(cwd: Path) -> str:
+def project_name(cwd: Path) -> str:
     data = yaml.safe_load((cwd / "Pulumi.yaml").read_text(encoding="utf-8"))
     return str(data["name"])
 
 
-def _stack_name(stack: str | None, cwd: Path) -> str:
+def stack_name(stack: str | None, cwd: Path) -> str:
     return stack or pulumi_output(["stack", "--show-name"], cwd).strip()
 
 
-def _journal(cwd: Path, config: dict[str, str]) -> SubmissionJournal:
+def stack_journal(cwd: Path, config: dict[str, str]) -> SubmissionJournal:
     configured = config.get("vodjobs:journalDir")
     directory = Path(configured) if configured else DEFAULT_DIR
     return SubmissionJournal(directory if directory.is_absolute() else cwd / directory)
 
 
-def add_recover_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", "-s", help="the stack to recover (default: the selected stack)")
     parser.add_argument("--cwd", type=Path, default=Path.cwd(), help="the Pulumi project directory (default: here)")
     parser.add_argument("--settle-seconds", type=float, default=DEFAULT_SETTLE_SECONDS,
@@ -56,7 +54,8 @@ def add_recover_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--up", action="store_true", help="run `pulumi up --yes --skip-preview` once recovered")
 
 
-def run_recover(args: argparse.Namespace, out: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """0 recovered (or the up's own status with --up), 3 on an error, 4 when a live run holds the stack."""
     cwd: Path = args.cwd.resolve()
 
     def report(line: str) -> None:
@@ -64,18 +63,18 @@ def run_recover(args: argparse.Namespace, out: TextIO) -> int:
         out.flush()
 
     try:
-        project, stack = _project_name(cwd), _stack_name(args.stack, cwd)
+        project, stack = project_name(cwd), stack_name(args.stack, cwd)
         processes = recovery.project_processes(cwd)
         if any(p.is_cli for p in processes):
             pids = ", ".join(str(p.pid) for p in processes if p.is_cli)
             report(f"a pulumi command is still running in {cwd} (pid {pids}); wait for it, or stop it first")
-            return EXIT_REFUSED
+            return ExitCode.REFUSED
         backend = os.environ.get("PULUMI_BACKEND_URL") or json.loads(pulumi_output(["whoami", "--json"], cwd)).get("url", "")
         repaired = recovery.repair_file_checkpoint(backend, project, stack)
         if repaired:
             report(repaired)
         config = stack_config(stack, cwd)
-        journal = _journal(cwd, config)
+        journal = stack_journal(cwd, config)
         if processes:
             report(f"letting {len(processes)} orphaned provider process(es) finish in-flight submits, then stopping them")
             recovery.drain_orphans(processes, lambda: bool(recovery.in_flight(journal, project, stack)), args.grace_seconds)
@@ -88,52 +87,16 @@ def run_recover(args: argparse.Namespace, out: TextIO) -> int:
         for lock in recovery.file_backend_locks(backend, project, stack):
             if lock.holder_alive:
                 report(f"stack {stack} is locked by a live process (pid {lock.pid} on {lock.hostname}); not touching it")
-                return EXIT_REFUSED
+                return ExitCode.REFUSED
             pulumi_output(["cancel", "--yes", "--stack", stack], cwd)
             report(f"removed the stale lock of stack {stack} (pid {lock.pid} is gone)")
             break
     except (StackReadError, SettingsError, CredentialsError, VodError, OSError) as error:
         report(f"error: {error}")
-        return EXIT_ERROR
+        return ExitCode.ERROR
     report("recovered; the next `pulumi up` records every JobId the journal holds and submits only what never ran")
     if not args.up:
-        return EXIT_OK
+        return ExitCode.OK
     done = subprocess.run(["pulumi", "up", "--yes", "--skip-preview", "--non-interactive", "--stack", stack],
                           cwd=cwd, stdout=out if out is not sys.stdout else None)
     return done.returncode
-
-
-def add_journal_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", nargs="?", choices=("list", "forget"), default="list")
-    parser.add_argument("key", nargs="?", help="for forget: the job key <project>/<stack>/<job> the entry names")
-    parser.add_argument("--stack", "-s", help="the stack (default: the selected stack)")
-    parser.add_argument("--cwd", type=Path, default=Path.cwd(), help="the Pulumi project directory (default: here)")
-    parser.add_argument("--json", action="store_true", help="print JSON")
-
-
-def run_journal(args: argparse.Namespace, out: TextIO) -> int:
-    cwd: Path = args.cwd.resolve()
-    try:
-        project, stack = _project_name(cwd), _stack_name(args.stack, cwd)
-        journal = _journal(cwd, {})
-    except (StackReadError, OSError) as error:
-        out.write(f"vodjobs journal: error: {error}\n")
-        return EXIT_ERROR
-    in_doubt = unresolved_submissions(journal.stack_entries(project, stack))
-    if args.action == "forget":
-        matching = [s for s in in_doubt if s.key == args.key]
-        if not matching:
-            out.write(f"vodjobs journal: no submission in doubt for {args.key!r}\n")
-            return EXIT_REFUSED
-        for item in matching:
-            journal.record("forgotten", item.key, item.digest)
-        out.write(f"vodjobs journal: forgot {len(matching)} submission(s) of {args.key}; the next `pulumi up` submits it\n")
-        return EXIT_OK
-    rows = [{"job": s.key, "state": s.submission.state, "at": s.submission.at, "requestId": s.submission.request_id}
-            for s in in_doubt]
-    if args.json:
-        out.write(json.dumps({"inDoubt": rows}, indent=2) + "\n")
-    else:
-        out.write("".join(f"{r['job']}  {r['state']}  RequestId {r['requestId'] or '-'}\n" for r in rows)
-                  or "no submission in doubt\n")
-    return EXIT_OK

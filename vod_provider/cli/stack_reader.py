@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vod_provider.errors import CliError
+
 JOB_TYPE = "pulumi-python:dynamic/vod:AIImageJob"
 
 
-class StackReadError(Exception):
+class StackReadError(CliError):
     """The pulumi CLI could not read the stack (not logged in, no such stack, wrong passphrase…)."""
 
 

@@ -3,7 +3,7 @@
 Reads the recorded JobIds with `pulumi stack export`, the endpoint and AccessKey from the
 stack's config (or the environment, as the provider does), then asks GetAIImageJobs, 10 JobIds
 per call under the client's QPS pacing. Exit 0 when no job failed, 1 when one failed or is
-unknown to the service.
+unknown to the service, 3 when the stack or the API cannot be read.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from vod_provider.api.client import VodClient, VodError
 from vod_provider.api.credentials import CredentialsError
 from vod_provider.api.pacing import RateLimiter
 from vod_provider.api.settings import SettingsError, resolve_settings
+from vod_provider.cli.exit_codes import ExitCode
 from vod_provider.cli.stack_reader import StackReadError, export_stack, recorded_jobs, stack_config
 from vod_provider.cli.status_report import current_status, render_json, render_table
 
-EXIT_OK, EXIT_FAILED_JOBS, EXIT_ERROR = 0, 1, 3
 PROGRESS_FROM_BATCHES = 5
 
 
@@ -55,6 +55,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         statuses = current_status(recorded_jobs(deployment), client.get_ai_image_jobs, _progress_bar(err))
     except (StackReadError, SettingsError, CredentialsError, VodError) as error:
         err.write(f"vodjobs status: {error}\n")
-        return EXIT_ERROR
+        return ExitCode.ERROR
     out.write(render_json(statuses) if args.json else render_table(statuses))
-    return EXIT_FAILED_JOBS if any(s.failed for s in statuses) else EXIT_OK
+    return ExitCode.FAILED if any(s.failed for s in statuses) else ExitCode.OK

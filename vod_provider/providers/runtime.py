@@ -19,14 +19,15 @@ from pathlib import Path
 from vod_provider.api.client import VodClient
 from vod_provider.api.credentials import ConfigGetter, CredentialsError
 from vod_provider.api.pacing import RateLimiter
-from vod_provider.api.settings import ProviderSettings, SettingsError, resolve_settings
+from vod_provider.api.settings import SettingsError, resolve_settings
+from vod_provider.errors import VodjobsError
 from vod_provider.providers.read_batching import ReadBatcher
 from vod_provider.safety.journal import DEFAULT_DIR, SubmissionJournal
 
 CONFIG_JOURNAL_DIR = "vodjobs:journalDir"
 
 
-class ProviderNotConfiguredError(Exception):
+class ProviderNotConfiguredError(VodjobsError):
     """A provider method needed the API before the engine configured the provider."""
 
 
@@ -35,7 +36,6 @@ class ProviderRuntime:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._settings: ProviderSettings | None = None
         self._client: VodClient | None = None
         self._batcher: ReadBatcher | None = None
         self._journal = SubmissionJournal(DEFAULT_DIR)
@@ -52,12 +52,12 @@ class ProviderRuntime:
             settings = resolve_settings(get_config, environ)
         except (SettingsError, CredentialsError) as exc:
             with self._lock:
-                self._settings, self._client, self._problem = None, None, exc
+                self._client, self._problem = None, exc
             return
         with self._lock:
             # One client, and so one RateLimiter, for every resource and thread of this process.
             client = VodClient(settings.endpoint, settings.credentials, limiter=RateLimiter(settings.max_qps))
-            self._settings, self._client, self._problem = settings, client, None
+            self._client, self._problem = client, None
             self._batcher = ReadBatcher(client.get_ai_image_jobs)
 
     def client(self) -> VodClient:
@@ -81,6 +81,7 @@ class ProviderRuntime:
             assert self._batcher is not None
             return self._batcher
 
-    def endpoint(self) -> str | None:
-        with self._lock:
-            return self._settings.endpoint if self._settings else None
+
+# The one runtime of this provider process, shared by the job and template providers (both are configured with the
+# same stack config; configure() is idempotent).
+RUNTIME = ProviderRuntime()

@@ -172,14 +172,6 @@ class SubmissionJournal:
         with self._locked(path):
             return self._read(path)
 
-    def entries(self) -> list[dict[str, Any]]:
-        """Every entry of every stack file (for `vodjobs journal`)."""
-        out: list[dict[str, Any]] = []
-        for path in sorted(self._directory.glob("*.jsonl")):
-            with self._locked(path):
-                out += self._read(path)
-        return out
-
     # -- writing ---------------------------------------------------------------------------
 
     def record(self, event: str, key: str, digest: str | None = None, durable: bool = True, **fields: Any) -> None:

@@ -1,6 +1,7 @@
 """Submitting one job so that it is never submitted twice and its JobId is never lost.
 
-The journal brackets every SubmitAIImageJob call; before submitting, the journal is asked
+The journal brackets every SubmitAIImageJob call (`submit_once`, a straight sequence over a JobJournal: an
+UnjournaledJob where there is no journal key); before submitting, the journal is asked
 whether this job (same stack, name and inputs) was already submitted by a run that crashed
 before Pulumi recorded it. A submission left in doubt (a crash mid-call, or an answer that
 never came) is resolved by looking for the job in the service; if it cannot be found, the job
@@ -16,26 +17,34 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from vod_provider.api.client import AmbiguousError, SubmittedJob, VodClient, VodError
+from vod_provider.api.client import AmbiguousError, VodClient, VodError
+from vod_provider.errors import VodjobsError
 from vod_provider.safety.journal import Submission, SubmissionJournal, inputs_hash
 
 # How far before the journaled submit time the service's CreationTime may lie (clock skew).
 CLOCK_SKEW_SECONDS = 60
 
 
-class JobMaybeSubmittedError(Exception):
-    """A submit that may have run although no JobId came back: the job may exist. Not resent."""
+class JobMaybeSubmittedError(VodjobsError):
+    """A submit that may have run although no JobId came back: the job may exist. Not resent.
 
-    def __init__(self, label: str, video_id: str, request_id: str | None, cause: str, key: str | None) -> None:
-        if not request_id:
-            request = "no RequestId (no answer came back)"
-        elif request_id.startswith("client token"):
-            request = f"no answer came back; {request_id} (x-acs-signature-nonce)"
-        else:
+    `request_id` is the service's RequestId when an answer came; `client_token` the request's
+    x-acs-signature-nonce when none did (the one handle left to find it in the service's logs).
+    """
+
+    def __init__(self, label: str, video_id: str, request_id: str | None, client_token: str | None, cause: str,
+                 forget_key: str | None) -> None:
+        self.request_id = request_id
+        self.client_token = client_token
+        if request_id:
             request = f"RequestId {request_id}"
-        forget = f"`vodjobs journal forget {key}` then " if key else ""
+        elif client_token:
+            request = f"no answer came back; client token {client_token} (x-acs-signature-nonce)"
+        else:
+            request = "no RequestId (no answer came back)"
+        forget = f"`vodjobs journal forget {forget_key}` then " if forget_key else ""
         super().__init__(
             f"{label}: the job MAY HAVE BEEN SUBMITTED ({request}): {cause}\n"
             f"It was not sent again, so that it cannot run twice, and no finished job matching it was found on "
@@ -95,55 +104,86 @@ def find_submitted_job(client: VodClient, job: Mapping[str, Any], since: float) 
     return matches[0] if len(matches) == 1 else None
 
 
-def submit_once(
-    client: VodClient,
-    journal: SubmissionJournal | None,
-    key: str | None,
-    job: Mapping[str, Any],
-    label: str,
-    report: Callable[[str], None],
-) -> Submitted:
-    """Submit `job` unless the journal or the service shows it was already submitted."""
-    digest = inputs_hash(job)
-    if journal is not None and key is not None:
-        prior = journal.lookup(key, digest)
-        if prior is not None:
-            recovered = _recover(client, journal, key, digest, prior, job, label, report)
-            if recovered is not None:
-                return recovered
+class JobJournal(Protocol):
+    """The journal as one submission sees it: one job key and one inputs digest."""
 
-    def journal_attempt(nonce: str) -> None:
-        if journal is not None and key is not None:
-            # Written (fsync'd) right before the request leaves, with what it takes to find the job later.
-            journal.record("submitting", key, digest, token=nonce, input=findable(job))
+    @property
+    def key(self) -> str | None:
+        """The job key `<project>/<stack>/<job>` (what `vodjobs journal forget` takes), or None."""
 
+    def prior(self) -> Submission | None:
+        """The latest open submission of this job with these inputs, if any."""
+
+    def record(self, event: str, **fields: Any) -> None:
+        """Append one event (fsync'd before it returns)."""
+
+
+@dataclass(frozen=True)
+class JournaledJob:
+    """One job's entries in a stack's SubmissionJournal."""
+
+    journal: SubmissionJournal
+    key: str
+    digest: str
+
+    def prior(self) -> Submission | None:
+        return self.journal.lookup(self.key, self.digest)
+
+    def record(self, event: str, **fields: Any) -> None:
+        self.journal.record(event, self.key, self.digest, **fields)
+
+
+class UnjournaledJob:
+    """No journal (a resource recorded before jobs carried a journalKey): nothing to look up, nothing written."""
+
+    key: str | None = None
+
+    def prior(self) -> Submission | None:
+        return None
+
+    def record(self, event: str, **fields: Any) -> None:
+        pass
+
+
+def job_journal(journal: SubmissionJournal, key: str | None, job: Mapping[str, Any]) -> JobJournal:
+    """The journal of the job `key` with the inputs `job` (the job-defining essence); unjournaled without a key."""
+    return JournaledJob(journal, key, inputs_hash(job)) if key else UnjournaledJob()
+
+
+def submit_once(client: VodClient, journal: JobJournal, job: Mapping[str, Any], label: str,
+                report: Callable[[str], None]) -> Submitted:
+    """Submit `job` unless the journal or the service shows it was already submitted.
+
+    In order, each once: an earlier submission of the same job and inputs settles it (its JobId, or the one
+    found in the service); else `submitting` is journaled right before the request leaves, then the outcome:
+    `submitted` (JobId), `not-submitted` (the call provably did not run: raises the VodError) or `ambiguous`
+    (it may have run: raises JobMaybeSubmittedError and is never resent).
+    """
+    prior = journal.prior()
+    if prior is not None:
+        earlier = _earlier_submission(client, journal, prior, job, label, report)
+        if earlier is not None:
+            return earlier
     try:
-        submitted = _submit(client, job, journal_attempt)
+        submitted = client.submit_ai_image_job(
+            video_id=job["videoId"], template_id=job["templateId"], user_data=job.get("userData"),
+            pipeline_id=job.get("pipelineId"),
+            # Written (fsync'd) right before the request leaves, with what it takes to find the job later.
+            before_send=lambda nonce: journal.record("submitting", token=nonce, input=findable(job)),
+        )
     except AmbiguousError as error:
-        if journal is not None and key is not None:
-            journal.record("ambiguous", key, digest, requestId=error.request_id or "", token=error.client_token, code=error.code)
-        request = error.request_id or (f"client token {error.client_token}" if error.client_token else None)
-        raise JobMaybeSubmittedError(label, job["videoId"], request, str(error.cause), key) from None
+        journal.record("ambiguous", requestId=error.request_id or "", token=error.client_token, code=error.code)
+        raise JobMaybeSubmittedError(label, job["videoId"], error.request_id, error.client_token, str(error.cause),
+                                     journal.key) from None
     except VodError as error:
-        if journal is not None and key is not None:
-            journal.record("not-submitted", key, digest, code=error.code)
+        journal.record("not-submitted", code=error.code)
         raise
-    if journal is not None and key is not None:
-        journal.record("submitted", key, digest, jobId=submitted.job_id, requestId=submitted.request_id)
+    journal.record("submitted", jobId=submitted.job_id, requestId=submitted.request_id)
     return Submitted(submitted.job_id, submitted.request_id, "submitted")
 
 
-def _submit(client: VodClient, job: Mapping[str, Any], before_send: Callable[[str], None]) -> SubmittedJob:
-    return client.submit_ai_image_job(
-        video_id=job["videoId"], template_id=job["templateId"], user_data=job.get("userData"),
-        pipeline_id=job.get("pipelineId"), before_send=before_send,
-    )
-
-
-def _recover(
-    client: VodClient, journal: SubmissionJournal, key: str, digest: str, prior: Submission,
-    job: Mapping[str, Any], label: str, report: Callable[[str], None],
-) -> Submitted | None:
+def _earlier_submission(client: VodClient, journal: JobJournal, prior: Submission, job: Mapping[str, Any], label: str,
+                        report: Callable[[str], None]) -> Submitted | None:
     """The JobId of an earlier submission of this very job, or None when it provably never ran."""
     if prior.state == "submitted" and prior.job_id:
         report(f"{label}: JobId {prior.job_id} recovered from the submission journal (an earlier run submitted it); not submitted again")
@@ -152,7 +192,8 @@ def _recover(
         return None  # not-submitted: safe to submit now
     found = find_submitted_job(client, job, prior.at)
     if found is not None:
-        journal.record("submitted", key, digest, jobId=found, requestId="", resolvedBy="ListAIImageInfo")
+        journal.record("submitted", jobId=found, requestId="", resolvedBy="ListAIImageInfo")
         report(f"{label}: an earlier submission left in doubt was found in the service as JobId {found}; not submitted again")
         return Submitted(found, "", "found")
-    raise JobMaybeSubmittedError(label, job["videoId"], prior.request_id, f"an earlier run left this submission {prior.state!r}", key)
+    raise JobMaybeSubmittedError(label, job["videoId"], prior.request_id, None,
+                                 f"an earlier run left this submission {prior.state!r}", journal.key)

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from vod_provider.errors import VodjobsError
+
 TemplateFormat = Literal["gif", "png"]
 
 
@@ -23,7 +25,7 @@ class SpecIssue:
         return f"{self.file}:{self.line}:{self.column}: {self.field}: {self.message} [{self.code}]"
 
 
-class SpecError(Exception):
+class SpecError(VodjobsError):
     """One or more spec files are invalid; `issues` lists every problem, sorted."""
 
     def __init__(self, issues: Iterable[SpecIssue]) -> None:

@@ -1,0 +1,53 @@
+"""`vodjobs journal`: the submissions in doubt of a stack, and forgetting one that was checked never to have run.
+
+    vodjobs journal [list] [--stack S] [--json]
+    vodjobs journal forget KEY [--stack S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TextIO
+
+from vod_provider.cli.exit_codes import ExitCode
+from vod_provider.cli.recover import project_name, stack_journal, stack_name
+from vod_provider.cli.stack_reader import StackReadError
+from vod_provider.safety.journal import unresolved_submissions
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", nargs="?", choices=("list", "forget"), default="list")
+    parser.add_argument("key", nargs="?", help="for forget: the job key <project>/<stack>/<job> the entry names")
+    parser.add_argument("--stack", "-s", help="the stack (default: the selected stack)")
+    parser.add_argument("--cwd", type=Path, default=Path.cwd(), help="the Pulumi project directory (default: here)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    cwd: Path = args.cwd.resolve()
+    try:
+        project, stack = project_name(cwd), stack_name(args.stack, cwd)
+        journal = stack_journal(cwd, {})
+    except (StackReadError, OSError) as error:
+        out.write(f"vodjobs journal: error: {error}\n")
+        return ExitCode.ERROR
+    in_doubt = unresolved_submissions(journal.stack_entries(project, stack))
+    if args.action == "forget":
+        matching = [s for s in in_doubt if s.key == args.key]
+        if not matching:
+            out.write(f"vodjobs journal: no submission in doubt for {args.key!r}\n")
+            return ExitCode.REFUSED
+        for item in matching:
+            journal.record("forgotten", item.key, item.digest)
+        out.write(f"vodjobs journal: forgot {len(matching)} submission(s) of {args.key}; the next `pulumi up` submits it\n")
+        return ExitCode.OK
+    rows = [{"job": s.key, "state": s.submission.state, "at": s.submission.at, "requestId": s.submission.request_id}
+            for s in in_doubt]
+    if args.json:
+        out.write(json.dumps({"inDoubt": rows}, indent=2) + "\n")
+    else:
+        out.write("".join(f"{r['job']}  {r['state']}  RequestId {r['requestId'] or '-'}\n" for r in rows)
+                  or "no submission in doubt\n")
+    return ExitCode.OK

@@ -1,0 +1,101 @@
+"""`vodjobs validate`: check spec files as one set, without Pulumi; every problem with file:line:column.
+
+    vodjobs validate [PATHS ...] [--format text|json|github]
+
+The pre-commit hook runs this with PyYAML alone installed: import nothing here that needs more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import TextIO
+
+from vod_provider.cli.exit_codes import ExitCode
+from vod_provider.cli.github import spec_issue_annotation
+from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError, SpecIssue, SpecSet, display_path, find_spec_files, load_spec_files
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help=f"spec files, directories (every *.yaml below) or globs, checked as one set; default {DEFAULT_SPEC_GLOB}")
+    parser.add_argument("--format", choices=("text", "json", "github"), default="text",
+                        help="text for people, json for machines, github for GitHub Actions annotations")
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    root = Path.cwd()
+    files, issues = collect_spec_files(args.paths or [DEFAULT_SPEC_GLOB], root)
+    loaded: SpecSet | None = None
+    if not issues:
+        try:
+            loaded = load_spec_files(files, root)
+        except SpecError as exc:
+            issues = exc.issues
+    shown = sorted({display_path(f, root) for f in files})
+    _REPORTERS[args.format](out, shown, loaded, sorted(issues))
+    return ExitCode.OK if loaded is not None else ExitCode.FAILED
+
+
+def collect_spec_files(patterns: Sequence[str], root: Path) -> tuple[list[Path], list[SpecIssue]]:
+    """The files PATHS name (a file, a directory's *.yaml, or a glob), deduplicated; and the PATHS naming nothing."""
+    found: dict[Path, Path] = {}
+    issues: list[SpecIssue] = []
+    for pattern in patterns:
+        path = root / pattern
+        if glob.has_magic(pattern):
+            matches = find_spec_files(pattern, root)
+        elif path.is_dir():
+            matches = find_spec_files(str(Path(pattern) / "**" / "*.yaml"), root)
+        else:
+            matches = [Path(pattern)] if path.is_file() else []
+        if not matches:
+            issues.append(SpecIssue(pattern, 1, 1, "(file)", "no-files", "no spec file matches this path"))
+        for match in matches:
+            found.setdefault(match.resolve(), match)
+    return sorted(found.values()), issues
+
+
+def _summary(files: list[str], loaded: SpecSet | None, issues: list[SpecIssue]) -> str:
+    if loaded is None:
+        return f"invalid: {_count(issues, 'problem')} in the job specs; fix every one (nothing is submitted until then)"
+    return f"valid: {_count(loaded.jobs, 'job')} and {_count(loaded.templates, 'template')} in {_count(files, 'file')}"
+
+
+def _report_text(out: TextIO, files: list[str], loaded: SpecSet | None, issues: list[SpecIssue]) -> None:
+    for issue in issues:
+        print(issue, file=out)
+    print(_summary(files, loaded, issues), file=out)
+
+
+def _report_json(out: TextIO, files: list[str], loaded: SpecSet | None, issues: list[SpecIssue]) -> None:
+    document = {
+        "valid": loaded is not None,
+        "files": files,
+        "jobs": [job.name for job in loaded.jobs] if loaded else [],
+        "templates": [t.name for t in loaded.templates] if loaded else [],
+        "issues": [asdict(issue) for issue in issues],
+    }
+    print(json.dumps(document, indent=2, ensure_ascii=False), file=out)
+
+
+def _report_github(out: TextIO, files: list[str], loaded: SpecSet | None, issues: list[SpecIssue]) -> None:
+    """Workflow commands: one `::error` per issue, shown on the spec file's line in the pull request."""
+    for issue in issues:
+        print(spec_issue_annotation(issue), file=out)
+    print(_summary(files, loaded, issues), file=out)
+
+
+def _count(items: Sequence[object], noun: str) -> str:
+    return f"{len(items)} {noun}{'s' if len(items) != 1 else ''}"
+
+
+_REPORTERS: dict[str, Callable[[TextIO, list[str], SpecSet | None, list[SpecIssue]], None]] = {
+    "text": _report_text,
+    "json": _report_json,
+    "github": _report_github,
+}
