@@ -20,6 +20,7 @@ test: setup lint
 lint: setup
 	ruff check vod_provider vod_emulator tests bench __main__.py
 	mypy --strict vod_provider vod_emulator
+	lint-imports --no-logo  # the layers of vod_provider: pyproject.toml [tool.importlinter], README "Layout"
 	python -m vod_provider.spec.jsonschema --check
 
 # Regenerate schema/vodjobs.schema.json from the loader's tables (vod_provider/spec/schema.py).
@@ -67,4 +68,4 @@ bench-scale: setup
 	python bench/scale.py --jobs $(JOBS)
 
 clean:
-	rm -rf .pulumi-state .demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .pulumi-state .demo .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
