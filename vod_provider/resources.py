@@ -8,26 +8,16 @@ its type token, breaks existing stacks: both are part of the state format.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    Resource,
-    ResourceProvider,
-    UpdateResult,
-)
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
 from vod_provider.errors import VodjobsError
 from vod_provider.providers.adoption import adoption_mismatches
+from vod_provider.providers.base import ConfiguredProvider
 from vod_provider.providers.diff import diff_job, is_unknown, job_essence
 from vod_provider.providers.outputs import STATUS_NOT_FOUND, STATUS_SUBMITTED, refreshed_outputs, status_outputs
 from vod_provider.providers.runtime import RUNTIME
@@ -40,7 +30,7 @@ STEERING_INPUTS = ("jobName", "journalKey", "adopt", "waitSeconds", "userDataSec
 OUTPUT_NAMES = ("jobId", "requestId", "status", "submittedAt", "results", "errorCode", "errorMessage")
 
 
-class AIImageJobProvider(ResourceProvider):
+class AIImageJobProvider(ConfiguredProvider):
     """Submits image-AI jobs. Contract, per engine call:
 
     - check: keeps the job inputs; rejects a missing or non-string input; for a new job with
@@ -57,13 +47,6 @@ class AIImageJobProvider(ResourceProvider):
     - update: never needed (every change replaces); keeps the outputs if called.
     - delete: no API call (a submitted job cannot be withdrawn; its results stay in VOD).
     """
-
-    # The pickled instance is empty (by reference, ~100 bytes) and holds nothing
-    # secret, so it need not be encrypted once per resource.
-    serialize_as_secret_always = False
-
-    def configure(self, req: ConfigureRequest) -> None:
-        RUNTIME.configure(req.config.get, os.environ)
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = [

@@ -9,22 +9,12 @@ the job provider, the class is pickled by reference: its module path and name ar
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    Resource,
-    ResourceProvider,
-    UpdateResult,
-)
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
+from vod_provider.providers.base import ConfiguredProvider
 from vod_provider.providers.runtime import RUNTIME
 from vod_provider.spec.model import TemplateSpec
 
@@ -42,15 +32,10 @@ def _same_config(a: str, b: str) -> bool:
         return a == b
 
 
-class AITemplateProvider(ResourceProvider):
+class AITemplateProvider(ConfiguredProvider):
     """Contract: create = AddAITemplate; diff = name or config changed → update in place (never a
     replacement); update = UpdateAITemplate; read = GetAITemplate (gone → removed from state);
     delete = DeleteAITemplate, safe when already gone."""
-
-    serialize_as_secret_always = False
-
-    def configure(self, req: ConfigureRequest) -> None:
-        RUNTIME.configure(req.config.get, os.environ)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = [CheckFailure(k, f"{k} is required") for k in TEMPLATE_INPUTS if not news.get(k)]

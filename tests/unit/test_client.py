@@ -8,8 +8,9 @@ import pytest
 
 from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
 from vod_emulator.server import EmulatorServer
-from vod_provider.api.client import VodClient, VodError, VodTransportError
+from vod_provider.api.client import VodClient
 from vod_provider.api.credentials import Credentials
+from vod_provider.api.errors import VodError, VodTransportError
 
 GOOD = Credentials(TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vod_provider.api.client import AIImageJobInfo
+from vod_provider.api.models import AIImageJobInfo
 from vod_provider.cli.stack_reader import RecordedJob, recorded_jobs
 from vod_provider.cli.status_report import batches, current_status, render_table
 

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from vod_provider.api.client import AIImageJobInfo
+from vod_provider.api.models import AIImageJobInfo
 from vod_provider.providers.read_batching import ReadBatcher
 
 

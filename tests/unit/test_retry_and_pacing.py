@@ -10,8 +10,9 @@ import pytest
 from tests.support.scripted_server import ScriptedServer
 from vod_emulator.faults import DEFAULT_QPS
 from vod_emulator.faults import RateLimiter as EmulatorBucket
-from vod_provider.api.client import AmbiguousError, ThrottledError, VodClient, VodError
+from vod_provider.api.client import VodClient
 from vod_provider.api.credentials import Credentials
+from vod_provider.api.errors import AmbiguousError, ThrottledError, VodError
 from vod_provider.api.pacing import RateLimiter, default_rate
 from vod_provider.api.retry_policy import Outcome, RetryPolicy, classify
 

@@ -1,13 +1,7 @@
 """VodClient: the ApsaraVideo VOD OpenAPI (2017-03-21) over `requests`, signed with ACS3-HMAC-SHA256.
 
-Exceptions (no `requests` exception ever leaks out):
-
-    VodError                 any failed call: .action .code .message .request_id .http_status .outcome
-     ├── ThrottledError      the service refused the call for flow control (it was not executed)
-     ├── VodTransportError   no complete answer; .may_have_executed says whether the
-     │                       request may have reached the service
-     └── AmbiguousError      a call that must not be repeated (SubmitAIImageJob) failed in a way
-                             that does not prove it was not executed: it may have taken effect
+Every failure is a VodError (api/errors.py draws the tree); no `requests` exception ever leaks out. Answers are
+frozen values (api/models.py).
 
 Every call is paced by a RateLimiter shared by the process and retried under a RetryPolicy:
 failures that prove non-execution always, transient ones only for idempotent (read) actions.
@@ -30,150 +24,14 @@ import requests
 
 from vod_provider.api import signing
 from vod_provider.api.credentials import Credentials
-from vod_provider.api.error_advice import advice_for
+from vod_provider.api.errors import AmbiguousError, ThrottledError, VodError, VodTransportError
+from vod_provider.api.models import MAX_JOB_IDS_PER_QUERY, AIImageJobInfo, AITemplateInfo, SubmittedJob
 from vod_provider.api.pacing import RateLimiter
-from vod_provider.api.retry_policy import Outcome, RetryPolicy, classify
-from vod_provider.errors import VodjobsError
+from vod_provider.api.retry_policy import Outcome, RetryPolicy
 
 API_VERSION = "2017-03-21"
-MAX_JOB_IDS_PER_QUERY = 10
 USER_AGENT = "vodjobs/0.1 (+python-requests)"
 DEFAULT_RETRY = RetryPolicy()
-
-
-class VodError(VodjobsError):
-    """A VOD API call failed. Carries what a user needs to look it up."""
-
-    def __init__(
-        self,
-        action: str,
-        code: str,
-        message: str,
-        request_id: str | None = None,
-        http_status: int | None = None,
-        may_have_executed: bool | None = None,
-    ) -> None:
-        self.action = action
-        self.code = code
-        self.message = message
-        self.request_id = request_id
-        self.http_status = http_status
-        self.outcome = classify(code, http_status, may_have_executed)
-        where = ", ".join(
-            part
-            for part in (
-                f"RequestId {request_id}" if request_id else "",
-                f"HTTP {http_status}" if http_status else "",
-            )
-            if part
-        )
-        advice = advice_for(code)
-        super().__init__(
-            f"{action} failed: {code}: {message}"
-            + (f" ({where})" if where else "")
-            + (f"\nWhat to do: {advice}" if advice else "")
-        )
-
-
-class ThrottledError(VodError):
-    """The service rejected the call for flow control; it was not executed."""
-
-
-class VodTransportError(VodError):
-    """The call got no complete answer (connection refused, reset, timeout)."""
-
-    def __init__(self, action: str, message: str, may_have_executed: bool) -> None:
-        self.may_have_executed = may_have_executed
-        super().__init__(action, "Transport", message, may_have_executed=may_have_executed)
-
-
-class AmbiguousError(VodError):
-    """A non-repeatable call may have taken effect although it failed; it was not resent."""
-
-    def __init__(self, cause: VodError, attempts: int, client_token: str = "") -> None:
-        self.cause = cause
-        self.attempts = attempts
-        self.client_token = client_token  # the request's x-acs-signature-nonce, for finding it in logs
-        super().__init__(
-            cause.action,
-            cause.code,
-            f"{cause.action} may have been executed although it failed ({cause.message}); "
-            "it was not sent again, because repeating it could run it twice",
-            request_id=cause.request_id,
-            http_status=cause.http_status,
-        )
-        self.outcome = Outcome.AMBIGUOUS
-
-
-@dataclass(frozen=True)
-class SubmittedJob:
-    job_id: str
-    request_id: str
-
-
-@dataclass(frozen=True)
-class AIImageJobInfo:
-    """One entry of GetAIImageJobs.AIImageJobList, with the cloud's field values as strings."""
-
-    job_id: str
-    video_id: str
-    status: str
-    code: str
-    message: str
-    result: str
-    template_id: str
-    template_config: str
-    creation_time: str
-    user_data: str
-
-    @classmethod
-    def from_api(cls, item: Mapping[str, Any]) -> AIImageJobInfo:
-        def text(key: str) -> str:
-            value = item.get(key)
-            return "" if value is None else str(value)
-
-        return cls(
-            job_id=text("JobId"),
-            video_id=text("VideoId"),
-            status=text("Status"),
-            code=text("Code"),
-            message=text("Message"),
-            result=text("AIImageResult"),
-            template_id=text("TemplateId"),
-            template_config=text("TemplateConfig"),
-            creation_time=text("CreationTime"),
-            user_data=text("UserData"),
-        )
-
-
-@dataclass(frozen=True)
-class AITemplateInfo:
-    """GetAITemplate.TemplateInfo, with the cloud's values as strings."""
-
-    template_id: str
-    name: str
-    template_type: str
-    config: str
-
-    @classmethod
-    def from_api(cls, item: Mapping[str, Any]) -> AITemplateInfo:
-        return cls(str(item.get("TemplateId", "")), str(item.get("TemplateName", "")), str(item.get("TemplateType", "")),
-                   str(item.get("TemplateConfig", "")))
-
-
-@dataclass(frozen=True)
-class AIImageInfo:
-    """One entry of ListAIImageInfo.AIImageInfoList."""
-
-    job_id: str
-    video_id: str
-    file_url: str
-    creation_time: str
-
-    @classmethod
-    def from_api(cls, item: Mapping[str, Any]) -> AIImageInfo:
-        return cls(str(item.get("JobId", "")), str(item.get("VideoId", "")), str(item.get("FileURL", "")),
-                   str(item.get("CreationTime", "")))
 
 
 def _utc_now() -> str:
@@ -277,10 +135,10 @@ class VodClient:
             raise
         return True
 
-    def list_ai_image_info(self, video_id: str) -> list[AIImageInfo]:
-        """The AI images of one video; each names the JobId that produced it (only finished jobs have images)."""
+    def list_ai_image_job_ids(self, video_id: str) -> list[str]:
+        """The JobIds that produced one video's AI images (ListAIImageInfo; only finished jobs have images), sorted."""
         body = self.call("ListAIImageInfo", {"VideoId": video_id})
-        return [AIImageInfo.from_api(item) for item in body.get("AIImageInfoList") or []]
+        return sorted({str(item["JobId"]) for item in body.get("AIImageInfoList") or [] if item.get("JobId")})
 
     # -- transport -------------------------------------------------------------------------
 
@@ -302,13 +160,7 @@ class VodClient:
             headers["x-acs-security-token"] = self._credentials.security_token
             headers["x-acs-accesskey-id"] = self._credentials.access_key_id
         headers["Authorization"] = signing.authorization_v3(
-            self._credentials.access_key_id,
-            self._credentials.access_key_secret,
-            "POST",
-            "/",
-            params,
-            headers,
-            signing.EMPTY_PAYLOAD_SHA256,
+            self._credentials.access_key_id, self._credentials.access_key_secret, signing.RequestToSign("POST", "/", params, headers)
         )
         query = signing.canonical_query_string(params)
         return f"{self._endpoint}/" + (f"?{query}" if query else ""), headers

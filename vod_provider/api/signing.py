@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import quote
 
 V3_ALGORITHM = "ACS3-HMAC-SHA256"
@@ -46,25 +47,22 @@ def canonical_headers(headers: Mapping[str, str]) -> tuple[str, str]:
     return lines, ";".join(names)
 
 
-def canonical_request_v3(
-    method: str,
-    pathname: str,
-    query: Mapping[str, str],
-    headers: Mapping[str, str],
-    payload_sha256: str,
-) -> str:
+@dataclass(frozen=True)
+class RequestToSign:
+    """What a V3 signature covers: method, URI path, query parameters, the headers to sign, the payload's sha256."""
+
+    method: str
+    pathname: str
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+    payload_sha256: str = EMPTY_PAYLOAD_SHA256
+
+
+def canonical_request_v3(request: RequestToSign) -> str:
     """The V3 CanonicalRequest: method, URI, query, headers, signed headers, payload hash."""
-    header_lines, signed = canonical_headers(headers)
-    return "\n".join(
-        [
-            method.upper(),
-            pathname or "/",
-            canonical_query_string(query),
-            header_lines,
-            signed,
-            payload_sha256,
-        ]
-    )
+    header_lines, signed = canonical_headers(request.headers)
+    return "\n".join([request.method.upper(), request.pathname or "/", canonical_query_string(request.query), header_lines,
+                      signed, request.payload_sha256])
 
 
 def string_to_sign_v3(canonical_request: str) -> str:
@@ -77,19 +75,10 @@ def signature_v3(access_key_secret: str, string_to_sign: str) -> str:
     return mac.hexdigest()
 
 
-def authorization_v3(
-    access_key_id: str,
-    access_key_secret: str,
-    method: str,
-    pathname: str,
-    query: Mapping[str, str],
-    headers: Mapping[str, str],
-    payload_sha256: str,
-) -> str:
+def authorization_v3(access_key_id: str, access_key_secret: str, request: RequestToSign) -> str:
     """The `Authorization` header value for a request whose every given header is signed."""
-    request = canonical_request_v3(method, pathname, query, headers, payload_sha256)
-    signature = signature_v3(access_key_secret, string_to_sign_v3(request))
-    _, signed = canonical_headers(headers)
+    signature = signature_v3(access_key_secret, string_to_sign_v3(canonical_request_v3(request)))
+    _, signed = canonical_headers(request.headers)
     return f"{V3_ALGORITHM} Credential={access_key_id},SignedHeaders={signed},Signature={signature}"
 
 

@@ -17,8 +17,9 @@ from typing import TextIO
 
 import yaml
 
-from vod_provider.api.client import VodClient, VodError
+from vod_provider.api.client import VodClient
 from vod_provider.api.credentials import CredentialsError
+from vod_provider.api.errors import VodError
 from vod_provider.api.pacing import RateLimiter
 from vod_provider.api.settings import SettingsError, resolve_settings
 from vod_provider.cli.exit_codes import ExitCode

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
-from vod_provider.api.client import MAX_JOB_IDS_PER_QUERY, AIImageJobInfo
+from vod_provider.api.models import MAX_JOB_IDS_PER_QUERY, AIImageJobInfo
 from vod_provider.cli.stack_reader import RecordedJob
 from vod_provider.providers.outputs import STATUS_NOT_FOUND, parse_results
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from vod_provider.api.client import AIImageJobInfo
+from vod_provider.api.models import AIImageJobInfo
 
 
 def _same_json(a: str | None, b: str | None) -> bool:

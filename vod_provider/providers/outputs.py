@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from vod_provider.api.client import AIImageJobInfo
+from vod_provider.api.models import AIImageJobInfo
 
 STATUS_SUBMITTED = "submitted"  # recorded at submit time, before anyone asked the service
 STATUS_NOT_FOUND = "notFound"  # the service no longer knows the JobId; kept in state, never dropped

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from vod_provider.api.client import MAX_JOB_IDS_PER_QUERY, AIImageJobInfo
+from vod_provider.api.models import MAX_JOB_IDS_PER_QUERY, AIImageJobInfo
 
 # The Python dynamic provider serves at most 4 calls at once (pulumi-dynamic.md §1.10).
 PROVIDER_CONCURRENCY = 4

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from vod_provider.api.client import AIImageJobInfo
+from vod_provider.api.models import AIImageJobInfo
 from vod_provider.providers.outputs import TERMINAL_STATUSES
 
 FIRST_POLL_SECONDS = 1.0

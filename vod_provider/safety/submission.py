@@ -19,7 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from vod_provider.api.client import AmbiguousError, VodClient, VodError
+from vod_provider.api.client import VodClient
+from vod_provider.api.errors import AmbiguousError, VodError
 from vod_provider.errors import VodjobsError
 from vod_provider.safety.journal import Submission, SubmissionJournal, inputs_hash
 
@@ -94,7 +95,7 @@ def find_submitted_job(client: VodClient, job: Mapping[str, Any], since: float) 
         wanted = str(job["userDataSha256"])
     else:
         wanted = user_data_digest(job.get("userData"))
-    job_ids = sorted({info.job_id for info in client.list_ai_image_info(job["videoId"]) if info.job_id})
+    job_ids = client.list_ai_image_job_ids(job["videoId"])
     matches = []
     for start in range(0, len(job_ids), 10):
         for info in client.get_ai_image_jobs(job_ids[start:start + 10]):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -199,18 +200,20 @@ class DocumentChecker:
     def cloud_id(self, value: Any, path: Path_) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             return self.wrong_type(path, "a VOD id in quotes (YAML reads an unquoted all-digit id as a number)", value)
-        if not isinstance(value, str):
-            return self.wrong_type(path, "a VOD id (32 lower-case hex characters)", value)
-        if not schema.ID_SHAPE.match(value):
-            self.issue(path, "id-shape", f"{value!r} is not a VOD id: ids are 32 lower-case hex characters")
-            return _INVALID
-        return value
+        return self._shaped_text(value, path, schema.ID_SHAPE, ("a VOD id (32 lower-case hex characters)", "id-shape",
+                                                                 "is not a VOD id: ids are 32 lower-case hex characters"))
 
     def name(self, value: Any, path: Path_) -> Any:
+        return self._shaped_text(value, path, schema.NAME_SHAPE, ("a template name", "name-shape",
+                                                                   "is not a template name: letters, digits, '_', '.', '-' (at most 100)"))
+
+    def _shaped_text(self, value: Any, path: Path_, shape: re.Pattern[str], wording: tuple[str, str, str]) -> Any:
+        """`value` if it is text matching `shape`; else one issue. wording: (expected type, issue code, problem)."""
+        expected, code, problem = wording
         if not isinstance(value, str):
-            return self.wrong_type(path, "a template name", value)
-        if not schema.NAME_SHAPE.match(value):
-            self.issue(path, "name-shape", f"{value!r} is not a template name: letters, digits, '_', '.', '-' (at most 100)")
+            return self.wrong_type(path, expected, value)
+        if not shape.match(value):
+            self.issue(path, code, f"{value!r} {problem}")
             return _INVALID
         return value
 

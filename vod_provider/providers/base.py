@@ -1,0 +1,24 @@
+"""What both dynamic providers share: configuration through the process's one runtime, and no secret in the pickle.
+
+The provider classes (vod_provider.resources, vod_provider.template_resource) are pickled *by reference*: their own
+module path and name are state format; this base class is not named in state and may move.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pulumi.dynamic import ConfigureRequest, ResourceProvider
+
+from vod_provider.providers.runtime import RUNTIME
+
+
+class ConfiguredProvider(ResourceProvider):
+    """A dynamic provider whose stack settings reach RUNTIME through configure(), never its own instance."""
+
+    # The pickled instance is empty (by reference, ~100 bytes) and holds nothing
+    # secret, so it need not be encrypted once per resource.
+    serialize_as_secret_always = False
+
+    def configure(self, req: ConfigureRequest) -> None:
+        RUNTIME.configure(req.config.get, os.environ)
