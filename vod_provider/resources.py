@@ -2,7 +2,7 @@
 
 The provider class is pickled *by reference* into every resource's state, so
 it holds no instance state: the stack's endpoint and AccessKey reach it through
-`configure()` and live in `provider_runtime`. Renaming or moving the class, or
+`configure()` and live in `providers.runtime`. Renaming or moving the class, or
 its type token, breaks existing stacks: both are part of the state format.
 """
 
@@ -38,9 +38,9 @@ class AIImageJobProvider(ConfiguredProvider):
     - diff: compares the job-defining inputs only (never `__provider`, outputs, jobName, adopt,
       waitSeconds); any change is a replacement, because a submitted job cannot be edited.
     - create: one SubmitAIImageJob call (or, with `adopt`, none); the JobId becomes the id and
-      output `jobId`. All or nothing. Every submit is journaled first (journal.py), so a JobId
+      output `jobId`. All or nothing. Every submit is journaled first (safety/journal.py), so a JobId
       that a crashed run never recorded is adopted rather than submitted again; a submit that may
-      have run although it failed is never resent (submission.py). With `waitSeconds`, polls
+      have run although it failed is never resent (safety/submission.py). With `waitSeconds`, polls
       until the job ends and records its status, results or error.
     - read: GetAIImageJobs, batched with concurrent reads; a JobId the service no longer knows
       stays in state with status `notFound` (a JobId is never silently dropped).

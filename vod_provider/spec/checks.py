@@ -1,4 +1,4 @@
-"""Checking one spec document against the format defined in `spec_schema`, recording located issues.
+"""Checking one spec document against the format defined in `spec.schema`, recording located issues.
 
 Every key and value is checked, so one pass reports every problem of the file.
 A job or template is built only when nothing about it is wrong.

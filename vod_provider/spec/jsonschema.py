@@ -1,4 +1,4 @@
-"""The JSON Schema editors use (schema/vodjobs.schema.json), rendered from the tables in `spec_schema`.
+"""The JSON Schema editors use (schema/vodjobs.schema.json), rendered from the tables in `spec.schema`.
 
     python -m vod_provider.spec.jsonschema           # rewrite the committed file
     python -m vod_provider.spec.jsonschema --check   # exit 1 when the committed file is out of date

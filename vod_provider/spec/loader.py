@@ -4,7 +4,7 @@ Every problem in every file is collected first, then raised once as a SpecError
 whose lines read `path:line:column: field: message [code]`. Loading the same
 files in another order gives the same list. Once a JobSpec exists it is valid;
 later code does not check it again. The format itself is defined in
-`spec_schema` (see specs/README.md); one file is checked by `spec_checks`;
+`spec.schema` (see specs/README.md); one file is checked by `spec.checks`;
 this module adds what needs every file at once: unique names and ids, and
 template references that resolve.
 """

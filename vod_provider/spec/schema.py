@@ -1,7 +1,7 @@
 """The spec format, defined once: its sections, their keys, the kind of each value, shapes and limits.
 
-The loader (`spec_checks`) checks documents against these tables and the JSON
-Schema generator (`spec_jsonschema`) renders the same tables for editors, so
+The loader (`spec.checks`) checks documents against these tables and the JSON
+Schema generator (`spec.jsonschema`) renders the same tables for editors, so
 the two cannot drift apart. Rules that JSON Schema cannot express (sizes in
 bytes, references across files, YAML-level problems) live only in the loader.
 """
