@@ -5,9 +5,9 @@
      ├── SpecsNotFoundError          the stack's spec glob matches no file                         (program)
      ├── SettingsError               a vodjobs:* setting is missing or malformed                   (api.settings)
      ├── CredentialsError            no usable AccessKey in the stack config, environment or profile (api.credentials)
-     ├── VodError                    a VOD API call failed: .action .code .request_id .http_status  (api.client)
+     ├── VodError                    a VOD API call failed: .action .code .meaning .request_id .http_status (api.errors)
      │    ├── ThrottledError         refused for flow control; it was not executed
-     │    ├── VodTransportError      no complete answer; .may_have_executed
+     │    ├── VodTransportError      no complete answer (a Transport.* code); .may_have_executed
      │    └── AmbiguousError         a submit may have run although it failed; .client_token; never resent
      ├── JobMaybeSubmittedError      a job may exist although no JobId came back; .request_id .client_token (safety.submission)
      ├── ProviderNotConfiguredError  a provider call needed the API before configure()             (providers.runtime)

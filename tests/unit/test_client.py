@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 
 import pytest
+import requests
 
 from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from vod_emulator.server import EmulatorServer
 from vod_provider.api.client import VodClient
 from vod_provider.api.credentials import Credentials
-from vod_provider.api.errors import VodError, VodTransportError
+from vod_provider.api.errors import Meaning, VodError, VodTransportError
+from vod_provider.api.transport import transport_code
 
 GOOD = Credentials(TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
 
@@ -37,16 +40,68 @@ def test_a_wrong_secret_is_a_vod_error_with_the_cloud_code_and_advice(inprocess_
     assert "wrong-secret-value" not in str(error)
 
 
-def test_a_refused_connection_is_known_not_to_have_executed() -> None:
+def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # closed again below: nothing listens there
+        return int(probe.getsockname()[1])  # closed again on leaving: nothing listens there
+
+
+def test_a_refused_connection_is_known_not_to_have_executed_and_is_tried_three_times() -> None:
+    slept: list[float] = []
+    client = VodClient(f"http://127.0.0.1:{closed_port()}", GOOD, sleep=slept.append)
 
     with pytest.raises(VodTransportError) as raised:
-        VodClient(f"http://127.0.0.1:{port}", GOOD).submit_ai_image_job(VIDEOS["trailer"], TEMPLATE)
+        client.submit_ai_image_job(VIDEOS["trailer"], TEMPLATE)
 
-    assert raised.value.may_have_executed is False
-    assert TEST_KEY.access_key_secret not in str(raised.value)
+    error = raised.value
+    assert (error.code, error.meaning, error.may_have_executed, error.attempts) == ("Transport.Refused", Meaning.NOT_EXECUTED, False, 3)
+    assert len(slept) == 2
+    assert "the connection was refused; nothing was sent" in str(error)
+    assert "vodjobs stops early when it cannot reach the endpoint at all" in str(error)
+
+
+def test_a_host_name_that_does_not_resolve_is_known_not_to_have_executed() -> None:
+    # A region typo gives https://vod.cn-shangai.aliyuncs.com; `.invalid` never resolves anywhere (RFC 6761).
+    client = VodClient("https://vod.cn-shangai.invalid", GOOD, sleep=lambda s: None)
+
+    with pytest.raises(VodTransportError) as raised:
+        client.submit_ai_image_job(VIDEOS["trailer"], TEMPLATE)
+
+    error = raised.value
+    assert (error.code, error.may_have_executed, error.attempts) == ("Transport.Unresolved", False, 3)
+    assert str(error).startswith(
+        "SubmitAIImageJob failed: Transport.Unresolved: https://vod.cn-shangai.invalid: its host name does not resolve "
+        "(DNS lookup failed); nothing was sent (3 attempts over 0."
+    )
+    assert "What to do: the host name is wrong or DNS is down; check vodjobs:region" in str(error)
+
+
+def _raised_by(call: Callable[[], object]) -> BaseException:
+    try:
+        call()
+    except BaseException as exc:
+        return exc
+    raise AssertionError("no exception")
+
+
+def _refused_by_requests() -> BaseException:
+    return _raised_by(lambda: requests.post(f"http://127.0.0.1:{closed_port()}/", timeout=5))
+
+
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [
+        (lambda: _raised_by(lambda: requests.post("https://vod.cn-shangai.invalid/", timeout=5)), "Transport.Unresolved"),
+        (_refused_by_requests, "Transport.Refused"),
+        (lambda: requests.exceptions.ConnectTimeout("timed out"), "Transport.ConnectTimeout"),
+        (lambda: requests.exceptions.ReadTimeout("Connection refused"), "Transport.ReadTimeout"),  # the text is never read
+        (lambda: requests.exceptions.ConnectionError("Connection refused by name resolution"), "Transport.Broken"),
+        (lambda: requests.exceptions.ConnectionError(ConnectionResetError(104, "reset")), "Transport.Broken"),
+        (lambda: requests.exceptions.InvalidURL("bad"), "Transport.Unsendable"),
+    ],
+)
+def test_a_transport_failure_is_read_from_its_exception_types(make: Callable[[], BaseException], code: str) -> None:
+    assert transport_code(make()) == code
 
 
 def test_get_ai_image_jobs_takes_one_to_ten_ids() -> None:

@@ -12,48 +12,27 @@ from vod_emulator.faults import DEFAULT_QPS
 from vod_emulator.faults import RateLimiter as EmulatorBucket
 from vod_provider.api.client import VodClient
 from vod_provider.api.credentials import Credentials
-from vod_provider.api.errors import AmbiguousError, ThrottledError, VodError
+from vod_provider.api.errors import ERROR_CODES, AmbiguousError, CodeInfo, Meaning, ThrottledError, VodError
 from vod_provider.api.pacing import RateLimiter, default_rate
-from vod_provider.api.retry_policy import Outcome, RetryPolicy, classify
+from vod_provider.api.retry_policy import UNREACHABLE_NOTE, RetryPolicy
 
 CREDS = Credentials("LTAIunit", "unit-secret")
 
 
 @pytest.mark.parametrize(
-    ("code", "status", "may_have_executed", "outcome"),
+    ("meaning", "idempotent", "retried"),
     [
-        ("Throttling.User", 400, None, Outcome.NOT_EXECUTED),
-        ("Throttling.Api", 503, None, Outcome.NOT_EXECUTED),
-        ("ServiceUnavailable", 503, None, Outcome.NOT_EXECUTED),
-        ("SignatureNonceUsed", 400, None, Outcome.NOT_EXECUTED),
-        ("InternalError", 500, None, Outcome.AMBIGUOUS),
-        ("BadGateway", 502, None, Outcome.AMBIGUOUS),
-        ("InvalidResponse", 200, None, Outcome.AMBIGUOUS),
-        ("Transport", None, False, Outcome.NOT_EXECUTED),
-        ("Transport", None, True, Outcome.AMBIGUOUS),
-        ("SignatureDoesNotMatch", 400, None, Outcome.PERMANENT),
-        ("InvalidVideo.NotFound", 404, None, Outcome.PERMANENT),
-        ("Forbidden.RAM", 403, None, Outcome.PERMANENT),
+        (Meaning.THROTTLED, False, True),
+        (Meaning.NOT_EXECUTED, False, True),
+        (Meaning.NOT_EXECUTED, True, True),
+        (Meaning.MAY_HAVE_EXECUTED, True, True),
+        (Meaning.MAY_HAVE_EXECUTED, False, False),
+        (Meaning.PERMANENT, True, False),
+        (Meaning.NOT_FOUND, True, False),
     ],
 )
-def test_failures_are_classified_by_what_they_prove(
-    code: str, status: int | None, may_have_executed: bool | None, outcome: Outcome
-) -> None:
-    assert classify(code, status, may_have_executed) is outcome
-
-
-@pytest.mark.parametrize(
-    ("outcome", "idempotent", "retried"),
-    [
-        (Outcome.NOT_EXECUTED, False, True),
-        (Outcome.NOT_EXECUTED, True, True),
-        (Outcome.AMBIGUOUS, True, True),
-        (Outcome.AMBIGUOUS, False, False),
-        (Outcome.PERMANENT, True, False),
-    ],
-)
-def test_only_reads_are_resent_after_an_ambiguous_failure(outcome: Outcome, idempotent: bool, retried: bool) -> None:
-    assert RetryPolicy().may_retry(outcome, attempt=1, idempotent=idempotent) is retried
+def test_only_reads_are_resent_after_an_ambiguous_failure(meaning: Meaning, idempotent: bool, retried: bool) -> None:
+    assert RetryPolicy().may_retry(CodeInfo(meaning, "test"), attempt=1, idempotent=idempotent) is retried
 
 
 def test_backoff_is_capped_exponential_with_full_jitter() -> None:
@@ -61,7 +40,16 @@ def test_backoff_is_capped_exponential_with_full_jitter() -> None:
     upper = [policy.delay(n, lambda low, high: high) for n in (1, 2, 3, 7, 12)]
     assert upper == [0.2, 0.4, 0.8, 10.0, 10.0]
     assert policy.delay(5, lambda low, high: low) == 0.0
-    assert not policy.may_retry(Outcome.NOT_EXECUTED, attempt=20, idempotent=True)
+    assert not policy.may_retry(ERROR_CODES["Throttling.User"], attempt=20, idempotent=True)
+
+
+def test_an_endpoint_that_cannot_be_reached_is_tried_three_times_not_ten() -> None:
+    policy = RetryPolicy()
+    unreachable = ERROR_CODES["Transport.Unresolved"]
+
+    assert [policy.may_retry(unreachable, attempt=n, idempotent=True) for n in (1, 2, 3)] == [True, True, False]
+    assert policy.may_retry(ERROR_CODES["ServiceUnavailable"], attempt=3, idempotent=False)
+    assert policy.why_stopped(unreachable, 3) == UNREACHABLE_NOTE and policy.why_stopped(ERROR_CODES["Throttling"], 10) == ""
 
 
 class FakeClock:

@@ -6,7 +6,9 @@ frozen values (api/models.py).
 Every call is paced by a RateLimiter shared by the process and retried under a RetryPolicy:
 failures that prove non-execution always, transient ones only for idempotent (read) actions.
 
-Messages never contain the AccessKey secret or the STS token.
+Messages never contain a URL, a query string, the UserData, the AccessKey secret or the STS token: they are
+built from our own words and the endpoint's scheme and host (api/transport.py), and the cloud's Message is passed
+on with everything the request carried removed (api/redaction.py).
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ import requests
 
 from vod_provider.api import signing
 from vod_provider.api.credentials import Credentials
-from vod_provider.api.errors import AmbiguousError, ThrottledError, VodError, VodTransportError
+from vod_provider.api.errors import AmbiguousError, Meaning, ThrottledError, VodError, VodTransportError, code_info, means_gone
 from vod_provider.api.models import MAX_JOB_IDS_PER_QUERY, AIImageJobInfo, AITemplateInfo, SubmittedJob
 from vod_provider.api.pacing import RateLimiter
-from vod_provider.api.retry_policy import Outcome, RetryPolicy
+from vod_provider.api.redaction import redact, secret_texts
+from vod_provider.api.retry_policy import RetryPolicy
+from vod_provider.api.transport import origin, transport_code
 
 API_VERSION = "2017-03-21"
 USER_AGENT = "vodjobs/0.1 (+python-requests)"
@@ -65,6 +69,7 @@ class VodClient:
     ) -> None:
         self._endpoint = endpoint.rstrip("/")
         self._host = urlsplit(self._endpoint).netloc
+        self._origin = origin(self._endpoint)
         self._credentials = credentials
         self._timeouts = timeouts
         self._clock = clock
@@ -116,7 +121,7 @@ class VodClient:
         try:
             body = self.call("GetAITemplate", {"TemplateId": template_id})
         except VodError as error:
-            if error.code.endswith("NotFound"):
+            if means_gone(error.code, "AITemplate"):  # not InvalidAccessKeyId.NotFound: that is no answer about it
                 return None
             raise
         return AITemplateInfo.from_api(body.get("TemplateInfo") or {})
@@ -130,7 +135,7 @@ class VodClient:
         try:
             self.call("DeleteAITemplate", {"TemplateId": template_id})
         except VodError as error:
-            if error.code.endswith("NotFound"):
+            if means_gone(error.code, "AITemplate"):
                 return False
             raise
         return True
@@ -176,18 +181,22 @@ class VodClient:
 
         A non-idempotent call that fails ambiguously raises AmbiguousError and is never resent.
         """
-        attempt = 0
+        attempt, waited = 0, 0.0
         while True:
             attempt += 1
             self._limiter.acquire(action)
             try:
                 return self._send_once(action, params, before_send)
             except VodError as error:
-                if self._retry.may_retry(error.outcome, attempt, idempotent):
-                    self._sleep(self._retry.delay(attempt, self._uniform))
+                if self._retry.may_retry(error.info, attempt, idempotent):
+                    delay = self._retry.delay(attempt, self._uniform)
+                    waited += delay
+                    self._sleep(delay)
                     continue
-                if error.outcome is Outcome.AMBIGUOUS and not idempotent:
-                    raise AmbiguousError(error, attempt, self._last_nonce()) from None
+                if attempt > 1:
+                    error.note_attempts(attempt, waited, self._retry.why_stopped(error.info, attempt))
+                if error.meaning is Meaning.MAY_HAVE_EXECUTED and not idempotent:
+                    raise AmbiguousError(error, self._last_nonce()) from None
                 raise
 
     def _send_once(
@@ -200,22 +209,12 @@ class VodClient:
             response = self._session().post(
                 url, headers=headers, data=b"", timeout=(self._timeouts.connect, self._timeouts.read)
             )
-        except requests.exceptions.ConnectionError as exc:
-            # A refused connection proves the request never arrived; a reset or a
-            # read timeout does not.
-            refused = isinstance(exc, requests.exceptions.ConnectTimeout) or "refused" in str(exc).lower()
-            raise VodTransportError(
-                action, self._redact(f"cannot reach {self._endpoint}: {exc}"), may_have_executed=not refused
-            ) from None
-        except requests.exceptions.Timeout as exc:
-            raise VodTransportError(
-                action, self._redact(f"no answer from {self._endpoint} in time: {exc}"), may_have_executed=True
-            ) from None
         except requests.exceptions.RequestException as exc:
-            raise VodTransportError(action, self._redact(str(exc)), may_have_executed=True) from None
-        return self._parse(action, response)
+            # Only the exception's types are read: its text holds the URL, and the URL holds the UserData.
+            raise VodTransportError(action, transport_code(exc), self._origin) from None
+        return self._parse(action, response, params)
 
-    def _parse(self, action: str, response: requests.Response) -> dict[str, Any]:
+    def _parse(self, action: str, response: requests.Response, params: Mapping[str, str]) -> dict[str, Any]:
         try:
             body = response.json()
         except ValueError:
@@ -224,17 +223,18 @@ class VodClient:
             raise VodError(
                 action,
                 "InvalidResponse",
-                self._redact(f"the endpoint answered HTTP {response.status_code} without a JSON object"),
+                f"{self._origin} answered HTTP {response.status_code} without a JSON object",
                 http_status=response.status_code,
             )
         if response.status_code >= 400:
-            code = str(body.get("Code", "Unknown"))
-            error_class = ThrottledError if code.startswith("Throttling") else VodError
+            secrets = secret_texts(self._credentials.secrets(), params.get("UserData"))
+            code = redact(str(body.get("Code", "Unknown")), secrets)
+            error_class = ThrottledError if code_info(code, response.status_code).meaning is Meaning.THROTTLED else VodError
             raise error_class(
                 action,
                 code,
-                self._redact(str(body.get("Message", ""))),
-                request_id=body.get("RequestId"),
+                redact(str(body.get("Message", "")), secrets),
+                request_id=redact(str(body["RequestId"]), secrets) if body.get("RequestId") else None,
                 http_status=response.status_code,
             )
         return body
@@ -248,9 +248,3 @@ class VodClient:
             session = requests.Session()
             self._local.session = session
         return session
-
-    def _redact(self, text: str) -> str:
-        for secret in self._credentials.secrets():
-            text = text.replace(secret, "***")
-        return text
-
