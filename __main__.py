@@ -5,16 +5,18 @@ from pathlib import Path
 
 import pulumi
 
-from vod_provider.program import JobOutcome, SpecsNotFoundError, failed_jobs_message, job_exports, load_declared_jobs
+from vod_provider.api.settings import CONFIG_SPECS, SettingsError, check_config_keys
+from vod_provider.program import JobOutcome, SpecsNotFoundError, failed_jobs_message, job_exports, load_declared_jobs, stack_config
 from vod_provider.resources import AIImageJob
 from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError
 from vod_provider.template_resource import AITemplate
 
-pattern = pulumi.Config("vodjobs").get("specs") or DEFAULT_SPEC_GLOB
+config = stack_config()
 try:
-    declared = load_declared_jobs(pattern, Path.cwd())
-except (SpecError, SpecsNotFoundError) as exc:
-    # Raised before any resource is registered: an invalid spec submits nothing.
+    check_config_keys(config)  # a mistyped key would otherwise be ignored: vodjobs:endpiont would go to the real cloud
+    declared = load_declared_jobs(config.get(CONFIG_SPECS) or DEFAULT_SPEC_GLOB, Path.cwd())
+except (SettingsError, SpecError, SpecsNotFoundError) as exc:
+    # Raised before any resource is registered: an invalid spec or setting submits nothing.
     raise pulumi.RunError(str(exc)) from None
 
 templates = {template.name: AITemplate(template) for template in declared.templates}

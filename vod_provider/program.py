@@ -7,12 +7,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pulumi.runtime
+import pulumi.runtime.config
+
 from vod_provider.errors import VodjobsError
 from vod_provider.spec.loader import SpecSet, find_spec_files, load_spec_files
 
 
 class SpecsNotFoundError(VodjobsError):
     """The stack's spec glob matches no file (a typo would otherwise delete every job)."""
+
+
+def stack_config() -> dict[str, Any]:
+    """The whole stack config the language host gave the program: every key, namespaced (`vodjobs:endpoint`).
+
+    The host passes it as PULUMI_CONFIG and loads it into the SDK's config map; pulumi.Config reads one key at a
+    time and cannot list them, and an unknown key is only found by listing them all.
+    """
+    return {**pulumi.runtime.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
 
 
 def load_declared_jobs(pattern: str, project_dir: Path) -> SpecSet:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import runpy
@@ -99,6 +100,29 @@ def test_an_invalid_spec_stops_the_program_before_any_resource(mocks: RecordingM
 
 def test_a_glob_matching_no_file_is_an_error_not_an_empty_stack(mocks: RecordingMocks, project: Path) -> None:
     with pytest.raises(pulumi.RunError, match=re.escape("no spec file matches 'specs/**/*.yaml'")):
+        run_program()
+
+
+def test_an_unknown_setting_stops_the_program_before_any_resource(
+    mocks: RecordingMocks, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "specs" / "covers.yaml").write_text(f"jobs:\n  cover:\n    videoId: {VIDEOS['trailer']}\n    templateId: {TEMPLATE}\n")
+    # As the language host passes it: the whole stack config as JSON in PULUMI_CONFIG.
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"vodjobs:endpiont": "http://127.0.0.1:1", "vodjobs:region": "cn-beijing",
+                                                    "aws:region": "us-east-1"}))
+
+    with pytest.raises(pulumi.RunError) as raised:
+        run_program()
+
+    assert "vodjobs:endpiont is not a vodjobs setting: did you mean vodjobs:endpoint?" in str(raised.value)
+    assert "aws:region" not in str(raised.value)
+    assert mocks.resources == []
+
+
+def test_the_stack_config_names_the_spec_glob(mocks: RecordingMocks, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"vodjobs:specs": "elsewhere/*.yaml"}))
+
+    with pytest.raises(pulumi.RunError, match=re.escape("no spec file matches 'elsewhere/*.yaml'")):
         run_program()
 
 

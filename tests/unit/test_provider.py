@@ -19,8 +19,11 @@ from tests.support.pulumi_stack import PROJECT_ROOT
 from tests.support.scripted_server import ScriptedServer
 from vod_emulator.server import EmulatorServer
 from vod_provider.api.credentials import CredentialsError
+from vod_provider.api.errors import VodError
+from vod_provider.api.settings import SettingsError
 from vod_provider.resources import AIImageJobProvider
 from vod_provider.safety.submission import JobMaybeSubmittedError
+from vod_provider.template_resource import AITemplateProvider
 
 JOB = {"videoId": VIDEOS["trailer"], "templateId": TEMPLATE, "userData": '{"Extend":{"a":"b"}}'}
 
@@ -152,6 +155,33 @@ def test_without_credentials_diff_works_and_create_says_what_to_set() -> None:
     assert provider.diff("j", {**JOB}, {**JOB}).changes is False
     with pytest.raises(CredentialsError, match="ALIBABA_CLOUD_ACCESS_KEY_SECRET"):
         provider.create(dict(JOB))
+
+
+def test_an_unknown_setting_is_remembered_and_stops_the_first_api_call(inprocess_emulator: EmulatorServer) -> None:
+    before = inprocess_emulator.app.log_position()
+    provider = configured(inprocess_emulator.url, **{"vodjobs:endpiont": "http://127.0.0.1:9"})
+
+    assert provider.diff("j", {**JOB}, {**JOB}).changes is False
+    with pytest.raises(SettingsError, match=re.escape("vodjobs:endpiont is not a vodjobs setting: did you mean vodjobs:endpoint?")):
+        provider.create(dict(JOB))
+    assert inprocess_emulator.app.log_position() == before
+
+
+def test_a_revoked_access_key_is_no_answer_about_a_template(inprocess_emulator: EmulatorServer) -> None:
+    templates = AITemplateProvider()
+    configured(inprocess_emulator.url)
+    created = templates.create({"templateName": "kept", "templateConfig": '{"Format":"gif","SetDefaultCover":"false"}'})
+    configured(inprocess_emulator.url, **{"vodjobs:accessKeyId": "LTAIrevokedKey0000"})
+
+    for call in (lambda: templates.read(created.id, {}), lambda: templates.delete(created.id, {})):
+        with pytest.raises(VodError) as raised:
+            call()
+        assert raised.value.code == "InvalidAccessKeyId.NotFound"
+    configured(inprocess_emulator.url)
+    assert templates.read(created.id, {}).id == created.id  # VOD still holds it
+    templates.delete(created.id, {})
+    assert templates.read(created.id, {}).id is None  # InvalidAITemplate.NotFound: gone
+    templates.delete(created.id, {})  # deleting twice is safe
 
 
 def test_the_pickled_provider_is_a_small_reference_without_config(inprocess_emulator: EmulatorServer) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from vod_provider.api.credentials import CredentialsError, resolve_credentials
-from vod_provider.api.settings import SettingsError, resolve_settings
+from vod_provider.api.settings import STACK_CONFIG_KEYS, SettingsError, check_config_keys, resolve_settings
 
 ENV_KEY = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIenv", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "env-secret"}
 
@@ -89,3 +89,43 @@ def test_the_profile_file_is_the_last_resort() -> None:
     assert from_env.access_key_id == "LTAIenv"
     with pytest.raises(CredentialsError, match=r"has no profile \[ci\]"):
         resolve_credentials(config().get, {"HOME": "/home/ci", "ALIBABA_CLOUD_PROFILE": "ci"}, read)
+
+
+@pytest.mark.parametrize(
+    ("key", "nearest"),
+    [
+        ("vodjobs:endpiont", "vodjobs:endpoint"),
+        ("vodjobs:Region", "vodjobs:region"),
+        ("vodjobs:accessKeySecert", "vodjobs:accessKeySecret"),
+        ("vodjobs:maxQPS", "vodjobs:maxQps"),
+        ("vodjobs:journalURL", "vodjobs:journalUrl"),
+        ("vodjobs:spec", "vodjobs:specs"),
+    ],
+)
+def test_an_unknown_key_is_an_error_naming_the_nearest_known_one(key: str, nearest: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        check_config_keys({**config(region="cn-beijing"), key: "x"})
+
+    first = str(raised.value).splitlines()[0]
+    assert first == f"{key} is not a vodjobs setting: did you mean {nearest}? (`pulumi config rm {key}` removes it)"
+
+
+def test_every_unknown_key_is_named_at_once_and_the_known_ones_listed() -> None:
+    with pytest.raises(SettingsError) as raised:
+        check_config_keys(["vodjobs:zzz", "vodjobs:endpiont", "vodjobs:region"])
+
+    assert str(raised.value).splitlines() == [
+        "vodjobs:endpiont is not a vodjobs setting: did you mean vodjobs:endpoint? (`pulumi config rm vodjobs:endpiont` removes it)",
+        "vodjobs:zzz is not a vodjobs setting: no known setting is close to it. (`pulumi config rm vodjobs:zzz` removes it)",
+        "The vodjobs settings are: " + ", ".join(sorted(STACK_CONFIG_KEYS)) + ".",
+    ]
+
+
+def test_every_known_key_and_every_other_namespace_pass() -> None:
+    check_config_keys([*STACK_CONFIG_KEYS, "aws:region", "pulumi:tags", "vodjobsx:endpoint"])
+
+
+def test_the_table_holds_every_key_vodjobs_reads() -> None:
+    assert sorted(STACK_CONFIG_KEYS) == sorted(f"vodjobs:{k}" for k in (
+        "specs", "region", "endpoint", "allowInsecureEndpoint", "maxQps", "accessKeyId", "accessKeySecret", "securityToken",
+        "journalDir", "journalUrl"))

@@ -1,26 +1,71 @@
-"""Provider settings (region, endpoint, pacing, credentials) read from the stack config and environment."""
+"""Provider settings (region, endpoint, pacing, credentials) read from the stack config and environment, and the
+one table of every `vodjobs:<key>` a stack may set (STACK_CONFIG_KEYS): any other key is an error, not ignored.
+"""
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from vod_provider.api.credentials import ConfigGetter, Credentials, resolve_credentials
+from vod_provider.api.credentials import (
+    CONFIG_ACCESS_KEY_ID,
+    CONFIG_ACCESS_KEY_SECRET,
+    CONFIG_SECURITY_TOKEN,
+    ConfigGetter,
+    Credentials,
+    resolve_credentials,
+)
 from vod_provider.errors import VodjobsError
 
+NAMESPACE = "vodjobs"
 CONFIG_REGION = "vodjobs:region"
 CONFIG_ENDPOINT = "vodjobs:endpoint"
 CONFIG_MAX_QPS = "vodjobs:maxQps"
 CONFIG_ALLOW_INSECURE = "vodjobs:allowInsecureEndpoint"
+CONFIG_SPECS = "vodjobs:specs"
+CONFIG_JOURNAL_DIR = "vodjobs:journalDir"
+CONFIG_JOURNAL_URL = "vodjobs:journalUrl"
 DEFAULT_REGION = "cn-shanghai"
 _REGION_SHAPE = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 
+# Every stack setting vodjobs reads, and who reads it. A key missing here would be ignored, so a typo
+# (`vodjobs:endpiont`) would silently send a stack to the default endpoint: every other key stops the run.
+STACK_CONFIG_KEYS: dict[str, str] = {
+    CONFIG_SPECS: "the program: the glob of spec files",
+    CONFIG_REGION: "the provider: the VOD region (cn-shanghai, cn-beijing)",
+    CONFIG_ENDPOINT: "the provider: the endpoint URL, in place of the region's",
+    CONFIG_ALLOW_INSECURE: "the provider: allow a plain-http endpoint on another host",
+    CONFIG_MAX_QPS: "the provider: a lower pace than each action's documented limit",
+    CONFIG_ACCESS_KEY_ID: "the provider: the AccessKeyId",
+    CONFIG_ACCESS_KEY_SECRET: "the provider: the AccessKey secret (set it with --secret)",
+    CONFIG_SECURITY_TOKEN: "the provider: an STS token (set it with --secret)",
+    CONFIG_JOURNAL_DIR: "the provider: the directory of the submission journal",
+    CONFIG_JOURNAL_URL: "the provider: a bucket for the submission journal",
+}
+
 
 class SettingsError(VodjobsError):
-    """A provider setting is missing or malformed."""
+    """A provider setting is unknown, missing or malformed."""
+
+
+def unknown_key_problem(key: str) -> str:
+    """One line on an unknown `vodjobs:<key>`: the nearest known key if one is close, and how to remove it."""
+    names = {known.partition(":")[2].lower(): known for known in STACK_CONFIG_KEYS}  # compared without the namespace
+    nearest = difflib.get_close_matches(key.partition(":")[2].lower(), list(names), n=1, cutoff=0.6)
+    hint = f"did you mean {names[nearest[0]]}?" if nearest else "no known setting is close to it."
+    return f"{key} is not a vodjobs setting: {hint} (`pulumi config rm {key}` removes it)"
+
+
+def check_config_keys(keys: Iterable[str]) -> None:
+    """Raise SettingsError naming every `vodjobs:<key>` vodjobs does not know (other namespaces are not ours)."""
+    unknown = sorted({key for key in keys if key.partition(":")[0] == NAMESPACE and key not in STACK_CONFIG_KEYS})
+    if unknown:
+        raise SettingsError("\n".join(unknown_key_problem(key) for key in unknown)
+                            + f"\nThe vodjobs settings are: {', '.join(sorted(STACK_CONFIG_KEYS))}.")
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 # What a failed preview reports as pulumi's exit status when pulumi itself never ran or printed no digest.
 PULUMI_FAILED = 1
-CONFIG_SPECS = "vodjobs:specs"
 # The AWS SDK inside pulumi warns on every read from an S3-compatible store that sends no checksum.
 _SDK_NOISE = re.compile(r"^SDK \d{4}/\d{2}/\d{2} \S+ WARN ")
 
@@ -95,6 +94,8 @@ class StackConfigError(CliError):
 
 def stack_spec_glob(project_dir: Path, stack: str) -> str:
     """The stack's `vodjobs:specs` from Pulumi.<stack>.yaml, as the program reads it; the default when unset."""
+    from vod_provider.api.settings import CONFIG_SPECS  # here: `vodjobs validate` imports this module, not the api
+
     path = project_dir / f"Pulumi.{stack}.yaml"
     if not path.is_file():
         return DEFAULT_SPEC_GLOB  # a stack without a config file uses every default, in the program too

@@ -21,7 +21,7 @@ from vod_provider.api.client import VodClient
 from vod_provider.api.credentials import CredentialsError
 from vod_provider.api.errors import VodError
 from vod_provider.api.pacing import RateLimiter
-from vod_provider.api.settings import SettingsError, resolve_settings
+from vod_provider.api.settings import CONFIG_JOURNAL_DIR, SettingsError, check_config_keys, resolve_settings
 from vod_provider.cli.exit_codes import ExitCode
 from vod_provider.cli.stack_reader import StackReadError, pulumi_output, stack_config
 from vod_provider.safety import recovery
@@ -40,7 +40,7 @@ def stack_name(stack: str | None, cwd: Path) -> str:
 
 
 def stack_journal(cwd: Path, config: dict[str, str]) -> SubmissionJournal:
-    configured = config.get("vodjobs:journalDir")
+    configured = config.get(CONFIG_JOURNAL_DIR)
     directory = Path(configured) if configured else DEFAULT_DIR
     return SubmissionJournal(directory if directory.is_absolute() else cwd / directory)
 
@@ -75,6 +75,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         if repaired:
             report(repaired)
         config = stack_config(stack, cwd)
+        check_config_keys(config)
         journal = stack_journal(cwd, config)
         if processes:
             report(f"letting {len(processes)} orphaned provider process(es) finish in-flight submits, then stopping them")

@@ -19,7 +19,7 @@ from vod_provider.api.client import VodClient
 from vod_provider.api.credentials import CredentialsError
 from vod_provider.api.errors import VodError
 from vod_provider.api.pacing import RateLimiter
-from vod_provider.api.settings import SettingsError, resolve_settings
+from vod_provider.api.settings import SettingsError, check_config_keys, resolve_settings
 from vod_provider.cli.exit_codes import ExitCode
 from vod_provider.cli.stack_reader import StackReadError, export_stack, recorded_jobs, stack_config
 from vod_provider.cli.status_report import current_status, render_json, render_table
@@ -51,6 +51,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         deployment = export_stack(args.stack, args.cwd)
         config = stack_config(args.stack, args.cwd)
+        check_config_keys(config)
         settings = resolve_settings(config.get, os.environ)
         client = VodClient(settings.endpoint, settings.credentials, limiter=RateLimiter(settings.max_qps))
         statuses = current_status(recorded_jobs(deployment), client.get_ai_image_jobs, _progress_bar(err))

@@ -21,4 +21,6 @@ class ConfiguredProvider(ResourceProvider):
     serialize_as_secret_always = False
 
     def configure(self, req: ConfigureRequest) -> None:
-        RUNTIME.configure(req.config.get, os.environ)
+        # The SDK's Config offers get() alone; the engine sends the whole stack config (pulumi-dynamic.md §1.6), and
+        # every key is needed to refuse an unknown one.
+        RUNTIME.configure(req.config._props, os.environ)

@@ -7,7 +7,10 @@ read by every provider call (on up to four threads at once).
 
 A settings problem is remembered, not raised, at configure time: a preview
 that only diffs declared jobs against state needs no credentials, so it must
-not fail for lack of them. The first call that needs the API raises it.
+not fail for lack of them. The first call that needs the API raises it. An
+unknown `vodjobs:<key>` is such a problem too (the program refuses it before
+declaring anything; `refresh` and `destroy` configure from the config recorded
+in state, without the program).
 """
 
 from __future__ import annotations
@@ -15,16 +18,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from vod_provider.api.client import VodClient
-from vod_provider.api.credentials import ConfigGetter, CredentialsError
+from vod_provider.api.credentials import CredentialsError
 from vod_provider.api.pacing import RateLimiter
-from vod_provider.api.settings import SettingsError, resolve_settings
+from vod_provider.api.settings import CONFIG_JOURNAL_DIR, SettingsError, check_config_keys, resolve_settings
 from vod_provider.errors import VodjobsError
 from vod_provider.providers.read_batching import ReadBatcher
 from vod_provider.safety.journal import DEFAULT_DIR, SubmissionJournal
-
-CONFIG_JOURNAL_DIR = "vodjobs:journalDir"
 
 
 class ProviderNotConfiguredError(VodjobsError):
@@ -43,12 +45,15 @@ class ProviderRuntime:
             "the vodjobs provider was used before Pulumi configured it"
         )
 
-    def configure(self, get_config: ConfigGetter, environ: Mapping[str, str]) -> None:
+    def configure(self, config: Mapping[str, Any], environ: Mapping[str, str]) -> None:
+        """Set up from the whole stack config (namespaced keys, secrets in plain text) and the environment."""
+        get_config = config.get
         journal_dir = get_config(CONFIG_JOURNAL_DIR)
         with self._lock:
             # Relative paths are relative to the project directory (the provider's working directory).
             self._journal = SubmissionJournal(Path(journal_dir) if journal_dir else DEFAULT_DIR)
         try:
+            check_config_keys(config)
             settings = resolve_settings(get_config, environ)
         except (SettingsError, CredentialsError) as exc:
             with self._lock:
