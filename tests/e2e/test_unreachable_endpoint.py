@@ -1,0 +1,89 @@
+"""An endpoint that cannot be reached sends nothing, says so, and costs nothing to fix; its errors hold no secret."""
+
+from __future__ import annotations
+
+import json
+import socket
+from urllib.parse import quote, quote_plus
+
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.emulator_process import EmulatorProcess
+from tests.support.pulumi_stack import PulumiStack
+
+# `vodjobs:region cn-shangai` gives https://vod.cn-shangai.aliyuncs.com, which resolves nowhere; a name under
+# `.invalid` (RFC 6761) fails the same way on every machine, with or without DNS.
+TYPO_ENDPOINT = "https://vod.cn-shangai.invalid"
+TWO_JOBS = f"""
+    jobs:
+      trailer-cover:
+        videoId: {VIDEOS["trailer"]}
+        templateId: {TEMPLATE}
+      keynote-cover:
+        videoId: {VIDEOS["keynote"]}
+        templateId: {TEMPLATE}
+    """
+
+
+def journal_events(stack: PulumiStack) -> dict[str, list[str]]:
+    """Each job's journal events, in order."""
+    events: dict[str, list[str]] = {}
+    for path in (stack.project_dir / ".vodjobs" / "journal").glob("*.jsonl"):
+        for line in path.read_text().splitlines():
+            entry = json.loads(line)
+            events.setdefault(entry["job"].rsplit("/", 1)[1], []).append(entry["event"])
+    return events
+
+
+def test_a_name_that_does_not_resolve_sends_nothing_and_the_fixed_up_submits_each_job_once(
+    new_stack: PulumiStack, emulator: EmulatorProcess
+) -> None:
+    stack = new_stack.init(TYPO_ENDPOINT, TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
+    stack.write_spec("covers.yaml", TWO_JOBS)
+    mark = emulator.log_position()
+
+    failed = stack.up(check=False)
+
+    assert failed.returncode != 0
+    assert failed.output.count("https://vod.cn-shangai.invalid: its host name does not resolve (DNS lookup failed); "
+                               "nothing was sent (3 attempts over") == 2
+    assert "MAY HAVE BEEN SUBMITTED" not in failed.output
+    events = journal_events(stack)
+    assert sorted(events) == ["keynote-cover", "trailer-cover"]
+    assert all(e[-1] == "not-submitted" and "ambiguous" not in e for e in events.values()), events
+
+    stack.run("config", "set", "--stack", stack.name, "vodjobs:endpoint", emulator.url)
+    fixed = stack.up()
+
+    submitted = emulator.submitted_job_ids(mark)
+    assert len(submitted) == 2 and sorted(stack.outputs()["jobIds"].values()) == sorted(submitted)
+    assert [c["action"] for c in emulator.calls(mark)] == ["SubmitAIImageJob"] * 2
+    assert "in doubt" not in fixed.output and "journal" not in fixed.output
+
+
+TOKEN = "cb-token/4f1e+9a7d 2c"  # '/', '+' and ' ' differ in every encoding
+SECRET_SPEC = f"""
+    jobs:
+      tokened-cover:
+        videoId: {VIDEOS["teaser"]}
+        templateId: {TEMPLATE}
+        userDataSecret: true
+        userData:
+          MessageCallback:
+            CallbackURL: "https://hooks.example.com/vod?token={TOKEN}"
+    """
+
+
+def test_a_secret_user_data_is_in_no_byte_of_the_output_when_the_endpoint_is_down(new_stack: PulumiStack) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        down = f"http://127.0.0.1:{probe.getsockname()[1]}"  # closed on leaving: nothing listens there
+    stack = new_stack.init(down, TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
+    stack.write_spec("secret.yaml", SECRET_SPEC)
+
+    runs = [stack.up(*flags, check=False) for flags in ((), ("--debug",), ("-v=9", "--logtostderr"))]
+
+    forms = {TOKEN, quote(TOKEN, safe=""), quote_plus(TOKEN), quote(quote(TOKEN, safe=""), safe=""), TEST_KEY.access_key_secret}
+    for run in runs:
+        assert run.returncode != 0
+        assert "the connection was refused; nothing was sent" in run.output
+        assert [form for form in forms if form in run.output] == []
