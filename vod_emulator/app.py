@@ -98,7 +98,7 @@ class EmulatorApp:
                 RawRequest(call.method, call.path, call.query, call.headers, call.body, call.form)).scheme
             # CHOICE: flow control counts authenticated calls only, before their parameters are checked.
             if not self.limiter.allow(call.action):
-                raise errors.throttled()
+                raise errors.THROTTLED()
             decision = self.faults.decide(call.action)
             if decision is not NO_FAULT:
                 entry["fault"] = {"latencyMs": decision.latency * 1000, "droppedResponse": decision.drop_response,
@@ -123,23 +123,23 @@ class EmulatorApp:
             raise
         except Exception:  # an emulator bug: answer as the cloud does for unknown failures, and say where
             traceback.print_exc(file=sys.stderr)
-            raise errors.internal_error() from None
+            raise errors.INTERNAL_ERROR() from None
 
     def _route(self, call: _Call) -> ActionHandler:
         if call.method not in ("GET", "POST"):
-            raise errors.unsupported_method(call.method)
+            raise errors.UNSUPPORTED_METHOD(method=call.method)
         if not call.action:
             raise errors.missing_parameter("Action")
         handler = ACTIONS.get(call.action)
         # CHOICE: the API is found (path, Action, Version) before the signature is checked, as a gateway
         # must know an API to know how it is authenticated.
         if handler is None or call.path not in ("/", ""):
-            raise errors.unknown_action(call.action)
+            raise errors.UNKNOWN_ACTION()
         version = call.headers.get("x-acs-version", "") if "authorization" in call.headers else call.params.get("Version", "")
         if not version:
             raise errors.missing_parameter("Version")
         if version != API_VERSION:
-            raise errors.invalid_version(version)
+            raise errors.INVALID_VERSION(version=version)
         return handler
 
     @staticmethod

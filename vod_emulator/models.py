@@ -185,11 +185,11 @@ class VodAccount:
         with self._lock:
             video = self._video_locked(video_id)
             if video.status in VIDEO_STATES_WITHOUT_SOURCE:
-                raise errors.video_illegal_status(video.status)
+                raise errors.VIDEO_ILLEGAL_STATUS(status=video.status)
             template = self._template_locked(template_id)
             if template.template_type != "AIImage":
                 # CHOICE: a template of another type is an invalid parameter, not a missing template.
-                raise errors.invalid_parameter("AITemplateId", f"Template {template_id} is of type {template.template_type}, not AIImage.")
+                raise errors.INVALID_PARAMETER(name="AITemplateId", why=f"Template {template_id} is of type {template.template_type}, not AIImage.")
             now = self._clock()
             job_id = self._new_id_locked()
             job = Job(job_id, video_id, template_id, template.config, user_data, pipeline_id,
@@ -237,7 +237,7 @@ class VodAccount:
             found = self.videos.get(video_id) if video_id is not None else next(
                 (v for v in self.videos.values() if v.reference_id == reference_id), None)
             if found is None:
-                raise errors.video_not_found()
+                raise errors.VIDEO_NOT_FOUND()
             video = found
             # CHOICE: SetDefaultCover makes the best-scored image of the latest successful job the cover.
             covering = [j for j in self.jobs.values()
@@ -250,7 +250,7 @@ class VodAccount:
     def _video_locked(self, video_id: str) -> Video:
         video = self.videos.get(video_id)
         if video is None:
-            raise errors.video_not_found()
+            raise errors.VIDEO_NOT_FOUND()
         return video
 
     # -- AI templates ----------------------------------------------------------------------
@@ -291,7 +291,7 @@ class VodAccount:
         with self._lock:
             template = self._template_locked(template_id)
             if template.is_default:
-                raise errors.default_template_not_deletable()
+                raise errors.DEFAULT_TEMPLATE_NOT_DELETABLE()
             del self.templates[template_id]
             if self._store:
                 self._store.delete_template(template_id)
@@ -321,5 +321,5 @@ class VodAccount:
     def _template_locked(self, template_id: str) -> Template:
         template = self.templates.get(template_id)
         if template is None:
-            raise errors.ai_template_not_found()
+            raise errors.AI_TEMPLATE_NOT_FOUND()
         return template
