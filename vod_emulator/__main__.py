@@ -16,6 +16,7 @@ from vod_emulator.auth import AccessKey, RequestVerifier
 from vod_emulator.faults import DEFAULT_QPS, FaultInjector, RateLimiter
 from vod_emulator.models import VodAccount
 from vod_emulator.server import EmulatorServer
+from vod_emulator.state import EmulatorState
 from vod_emulator.store import SqliteStore, StateDirError
 
 DEMO_ACCESS_KEY = AccessKey("LTAI5tVodjobsDemoKey0001", "vodjobs-demo-secret-not-for-production")
@@ -88,16 +89,17 @@ def main(argv: list[str] | None = None) -> int:
         except StateDirError as exc:
             parser.error(str(exc))
     keys = (args.access_key or ([] if args.sts_credential else [DEMO_ACCESS_KEY])) + args.sts_credential
-    limiter = RateLimiter({**DEFAULT_QPS, **dict(args.qps)}, enabled=not args.no_qps_limits)
-    app = EmulatorApp(
+    state = EmulatorState(
         VodAccount(args.region, args.job_duration, args.random_seed, store=store),
-        RequestVerifier(keys), limiter, FaultInjector(args.random_seed),
+        RateLimiter({**DEFAULT_QPS, **dict(args.qps)}, enabled=not args.no_qps_limits),
+        FaultInjector(args.random_seed),
     )
     if args.seed:
         try:
-            app.seed(json.loads(args.seed.read_text(encoding="utf-8")))
+            state.seed(json.loads(args.seed.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError) as exc:
             parser.error(f"cannot load seed file {args.seed}: {exc}")
+    app = EmulatorApp(state, RequestVerifier(keys))
     try:
         server = EmulatorServer(app, args.host, args.port)
     except OSError as exc:

@@ -1,4 +1,4 @@
-"""The cloud's error responses, each made in one place: one table of codes.
+"""The cloud's error responses, each made in one place: one table of codes, and the body they are sent in.
 
 Codes, messages and HTTP statuses come from shared/reference/vod-api.md §5. Where the docs
 are silent the choice is marked CHOICE here and explained in vod_emulator/README.md.
@@ -10,6 +10,7 @@ An error is raised from its kind, with the values its message names:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class ApiError(Exception):
@@ -20,6 +21,17 @@ class ApiError(Exception):
         self.http_status = http_status
         self.code = code
         self.message = message
+
+
+def error_body(error: ApiError, request_id: str, region: str) -> dict[str, Any]:
+    """The body of an error answer, as the gateway writes it (JSON; XML under <Error>)."""
+    return {
+        "RequestId": request_id,
+        "HostId": f"vod.{region}.aliyuncs.com",
+        "Code": error.code,
+        "Message": error.message,
+        "Recommend": f"https://next.api.aliyun.com/troubleshoot?q={error.code}&product=vod",
+    }
 
 
 @dataclass(frozen=True)
