@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from vod_emulator import errors, rules
-from vod_emulator.models import STATUS_FAIL, STATUS_PROCESSING, STATUS_SUCCESS, AIImage, Job, Template, Video, VodAccount, iso_utc
+from vod_emulator.entities import STATUS_FAIL, STATUS_PROCESSING, STATUS_SUCCESS, AIImage, Job, Template, Video, iso_utc
+from vod_emulator.models import VodAccount
 
 # CHOICE: parameters an action does not take (the SDK-only OwnerId…, or any other) are ignored, not rejected.
 Params = Mapping[str, str]

@@ -1,8 +1,8 @@
-"""The emulated VOD account: videos, AI templates and image-AI jobs, as plain objects (no HTTP, no SQL).
+"""The emulated VOD account: videos, AI templates and image-AI jobs, and the service's rules over them.
 
-Every rule of the service lives here or in `rules.py`; `actions.py` only parses and shapes JSON.
-Entities are frozen: a change makes a new object, so readers never see one half-updated.
-State is kept in memory and written through to an optional `StateStore` (SQLite, see store.py).
+No HTTP and no SQL: every rule of the service lives here or in `rules.py`; `actions.py` only parses and
+shapes JSON. The records themselves are in entities.py. State is kept in memory and written through to
+an optional `StateStore` (SQLite, see store.py).
 """
 
 from __future__ import annotations
@@ -13,80 +13,28 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 from vod_emulator import errors, rules
+from vod_emulator.entities import (
+    IMAGES_PER_JOB,
+    STATUS_FAIL,
+    STATUS_PROCESSING,
+    STATUS_SUCCESS,
+    VIDEO_STATES,
+    VIDEO_STATES_WITHOUT_SOURCE,
+    AIImage,
+    Job,
+    Template,
+    Video,
+    iso_utc,
+)
 
-# CHOICE: while a job runs, GetAIImageJobs reports Status "processing" (the docs only list success/fail).
-STATUS_PROCESSING = "processing"
-STATUS_SUCCESS = "success"
-STATUS_FAIL = "fail"
-# CHOICE: a job can run on a video that has its source file; these states have none (or are blocked).
-VIDEO_STATES_WITHOUT_SOURCE = ("Uploading", "UploadFail", "Blocked")
-VIDEO_STATES = ("Uploading", "UploadFail", "UploadSucc", "Transcoding", "TranscodeFail", "Blocked", "Normal")
-IMAGES_PER_JOB = 2  # CHOICE: a successful job yields two images (the docs' example shows one or more)
-
-
-def iso_utc(epoch: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
-
-
-@dataclass(frozen=True)
-class Video:
-    video_id: str
-    title: str = ""
-    status: str = "Normal"
-    fail_ai_jobs: bool = False  # seeded so that every image-AI job on it fails
-    reference_id: str | None = None
-    duration: float = 60.0
-    size: int = 10_485_760
-    created_at: float = 0.0
-
-
-@dataclass(frozen=True)
-class Template:
-    template_id: str
-    name: str
-    template_type: str
-    config: str
-    created_at: float
-    modified_at: float
-    is_default: bool = False
-    source: str = "Custom"
-
-
-@dataclass(frozen=True)
-class AIImage:
-    """One image a successful job produced (an entry of ListAIImageInfo once the job is done)."""
-
-    info_id: str
-    url: str
-    score: float
-    image_format: str
-
-
-@dataclass(frozen=True)
-class Job:
-    job_id: str
-    video_id: str
-    template_id: str
-    template_config: str  # snapshot taken at submission
-    user_data: str | None
-    pipeline_id: str | None
-    created_at: float
-    ends_at: float
-    fails: bool
-    images: tuple[AIImage, ...] = ()
-
-    def status(self, now: float) -> str:
-        if now < self.ends_at:
-            return STATUS_PROCESSING
-        return STATUS_FAIL if self.fails else STATUS_SUCCESS
-
-    def sets_cover(self) -> bool:
-        return bool(json.loads(self.template_config or "{}").get("SetDefaultCover") == "true")
-
+# The records are imported from here by older code (tests); they live in entities.py.
+__all__ = [
+    "STATUS_FAIL", "STATUS_PROCESSING", "STATUS_SUCCESS", "VIDEO_STATES", "VIDEO_STATES_WITHOUT_SOURCE",
+    "AIImage", "Job", "StateStore", "Template", "Video", "VodAccount", "iso_utc",
+]
 
 class StateStore(Protocol):
     """Where the account writes every change (store.SqliteStore); loaded once at start."""

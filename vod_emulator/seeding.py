@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from vod_emulator.models import Video
+from vod_emulator.entities import Video
 
 
 def _text(value: Any) -> str:

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from vod_emulator.models import AIImage, Job, Template, Video
+from vod_emulator.entities import AIImage, Job, Template, Video
 
 DATABASE_NAME = "vod-emulator.sqlite3"
 SCHEMA_VERSION = "1"
