@@ -15,6 +15,7 @@ from vod_emulator.app import EmulatorApp
 from vod_emulator.auth import AccessKey, RequestVerifier
 from vod_emulator.faults import DEFAULT_QPS, FaultInjector, RateLimiter
 from vod_emulator.models import VodAccount
+from vod_emulator.progress import MODES, TIME
 from vod_emulator.server import EmulatorServer
 from vod_emulator.state import EmulatorState
 from vod_emulator.store import SqliteStore, StateDirError
@@ -68,7 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=Path, help='JSON file {"videos": [...], "templates": [...]} to load at start')
     parser.add_argument("--state-dir", type=Path, help="keep state in SQLite here, across restarts (default: memory only)")
-    parser.add_argument("--job-duration", type=float, default=2.0, help="seconds a job stays 'processing'")
+    parser.add_argument("--job-duration", type=float, default=2.0,
+                        help="seconds a job stays 'processing' in the time progress mode (default: 2)")
+    parser.add_argument(
+        "--job-progress", choices=MODES, default=TIME,
+        help="how jobs end: time (after --job-duration), immediate (at once), manual "
+             "(when POST /_emulator/jobs/<JobId> says success or fail); default: time",
+    )
     parser.add_argument("--random-seed", type=int, help="seed for generated ids (reproducible runs)")
     parser.add_argument(
         "--qps", type=_qps, action="append", default=[], metavar="ACTION=RATE",
@@ -89,8 +96,12 @@ def main(argv: list[str] | None = None) -> int:
         except StateDirError as exc:
             parser.error(str(exc))
     keys = (args.access_key or ([] if args.sts_credential else [DEMO_ACCESS_KEY])) + args.sts_credential
+    try:
+        account = VodAccount(args.region, args.job_duration, args.random_seed, store=store, job_progress=args.job_progress)
+    except ValueError as exc:
+        parser.error(f"--job-duration: {exc}")
     state = EmulatorState(
-        VodAccount(args.region, args.job_duration, args.random_seed, store=store),
+        account,
         RateLimiter({**DEFAULT_QPS, **dict(args.qps)}, enabled=not args.no_qps_limits),
         FaultInjector(args.random_seed),
     )

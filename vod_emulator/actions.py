@@ -90,6 +90,8 @@ def render_job(job: Job, now: float) -> dict[str, Any]:
 
 
 def render_image_info(job: Job, image: AIImage, now: float) -> dict[str, Any]:
+    """One AIImageInfoList entry; only for a job that has ended with success."""
+    assert job.ends_at is not None, "ListAIImageInfo lists the images of ended jobs only"
     return {
         "AIImageInfoId": image.info_id,
         "JobId": job.job_id,

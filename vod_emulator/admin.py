@@ -1,5 +1,5 @@
-"""The admin layer: endpoints under /_emulator/ that seed data, read the request log, set faults and QPS
-limits, and reset. They exist only on the emulator, take and answer plain
+"""The admin layer: endpoints under /_emulator/ that seed data, read the request log, set faults, QPS
+limits and job progress, end jobs, and reset. They exist only on the emulator, take and answer plain
 JSON, and need no signature. routes.py maps each (method, path) to one of these functions.
 
     GET  /_emulator/requests?since=N   API calls logged after position N (request_log.py lists the fields)
@@ -12,10 +12,16 @@ JSON, and need no signature. routes.py maps each (method, path) to one of these 
                                        rule replaces its old one ({} or null removes it); a qps of null restores
                                        that action's start value. Rule fields: errorRate, errorCode, httpStatus,
                                        latencyMs, dropResponseRate; the action "*" applies to every action.
-    POST /_emulator/reset              forget all state, faults and log entries; QPS limits back to start values
+    GET  /_emulator/job-progress       the job progress setting: {"mode": "time"|"manual"|"immediate", "jobDuration": s}
+    POST /_emulator/job-progress       change it, e.g. {"mode": "manual"} or {"mode": "time", "jobDuration": 0.5};
+                                       jobs submitted from then on follow it; answers the setting in force
+    POST /_emulator/jobs/<JobId>       {"status": "success"|"fail"}: end a job that is still processing, now
+                                       (any mode); answers {"JobId", "Status"}. 404: no such job; 409: it has ended
+    POST /_emulator/reset              forget all state, faults and log entries; QPS limits and job progress back
+                                       to their start values
 
 An error answers {"error": "<METHOD> /_emulator/<route>: <what is wrong>"}: 400 for a bad request,
-404 for an unknown endpoint.
+404 for an unknown endpoint or job, 409 for a job that has already ended.
 """
 
 from __future__ import annotations
@@ -27,13 +33,16 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from vod_emulator import errors
+from vod_emulator.entities import STATUS_FAIL, STATUS_SUCCESS
 from vod_emulator.faults import FaultRule
 from vod_emulator.http_request import HttpRequest
+from vod_emulator.models import JobEndedError, UnknownJobError
 from vod_emulator.responses import HttpResponse
 from vod_emulator.state import EmulatorState
 
 ADMIN_PREFIX = "/_emulator/"
 _FAULT_FIELDS = ("actions", "clear", "qps", "qpsLimits")
+_JOB_OUTCOMES = {STATUS_SUCCESS: True, STATUS_FAIL: False}
 
 
 @dataclass(frozen=True)
@@ -66,8 +75,13 @@ def serve(endpoint: AdminEndpoint, state: EmulatorState, request: HttpRequest) -
         return HttpResponse(200, endpoint(state, call))
     except _NoSuchEndpoint:
         return HttpResponse(404, {"error": f"no admin endpoint {request.method} /_emulator/{route}"})
+    except UnknownJobError as exc:
+        status, message = 404, str(exc)
+    except JobEndedError as exc:
+        status, message = 409, str(exc)
     except (ValueError, TypeError, KeyError, errors.ApiError) as exc:
-        return HttpResponse(400, {"error": f"{request.method} /_emulator/{route}: {exc}"})
+        status, message = 400, str(exc)
+    return HttpResponse(status, {"error": f"{request.method} /_emulator/{route}: {message}"})
 
 
 # -- the endpoints (state, call) → JSON -------------------------------------------------------------
@@ -106,6 +120,23 @@ def set_faults(state: EmulatorState, call: AdminCall) -> dict[str, Any]:
     return state.describe_faults()
 
 
+def describe_job_progress(state: EmulatorState, call: AdminCall) -> dict[str, Any]:
+    return state.job_progress.to_json()
+
+
+def set_job_progress(state: EmulatorState, call: AdminCall) -> dict[str, Any]:
+    state.set_job_progress(state.job_progress.updated(_object(call.payload)))  # it names unknown fields
+    return state.job_progress.to_json()
+
+
+def finish_job(state: EmulatorState, call: AdminCall) -> dict[str, Any]:
+    status = _object(call.payload, ("status",)).get("status")
+    if status not in _JOB_OUTCOMES:
+        raise ValueError(f"status must be {' or '.join(map(repr, _JOB_OUTCOMES))}, got {status!r}")
+    job = state.finish_job(call.path_params["JobId"], succeeded=_JOB_OUTCOMES[status])
+    return {"JobId": job.job_id, "Status": status}
+
+
 def reset(state: EmulatorState, call: AdminCall) -> dict[str, Any]:
     state.reset()
     return {"reset": True}
@@ -119,11 +150,11 @@ def _one_or_many(payload: Any) -> list[Any]:
     return payload if isinstance(payload, list) else [payload]
 
 
-def _object(payload: Any, known: tuple[str, ...]) -> dict[str, Any]:
-    """The payload, which must be a JSON object with only `known` fields."""
+def _object(payload: Any, known: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The payload, which must be a JSON object with only `known` fields (any, when None)."""
     if not isinstance(payload, dict):
         raise ValueError("expected a JSON object")
-    unknown = sorted(set(payload) - set(known))
-    if unknown:
+    unknown = sorted(set(payload) - set(known or payload))
+    if unknown and known:
         raise ValueError(f"unknown field(s) {', '.join(unknown)}; known: {', '.join(known)}")
     return payload

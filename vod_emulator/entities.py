@@ -67,14 +67,18 @@ class Job:
     user_data: str | None
     pipeline_id: str | None
     created_at: float
-    ends_at: float
+    ends_at: float | None  # epoch seconds; None: processing until an admin call ends it (manual progress)
     fails: bool
     images: tuple[AIImage, ...] = ()
 
     def status(self, now: float) -> str:
-        if now < self.ends_at:
+        if self.ends_at is None or now < self.ends_at:
             return STATUS_PROCESSING
         return STATUS_FAIL if self.fails else STATUS_SUCCESS
+
+    def finish_order(self) -> tuple[float, str]:
+        """Sort key: jobs that ended first come first; jobs still waiting for an end come last."""
+        return (self.ends_at if self.ends_at is not None else float("inf"), self.job_id)
 
     def sets_cover(self) -> bool:
         return bool(json.loads(self.template_config or "{}").get("SetDefaultCover") == "true")

@@ -2,7 +2,7 @@
 
 No HTTP and no SQL: every rule of the service lives here or in `rules.py`; `actions.py` only parses and
 shapes JSON. The records themselves are in entities.py. State is kept in memory and written through to
-an optional `StateStore` (SQLite, see store.py).
+an optional `StateStore` (SQLite, see store.py). When a job ends is the job progress mode's business (progress.py).
 """
 
 from __future__ import annotations
@@ -29,12 +29,21 @@ from vod_emulator.entities import (
     Video,
     iso_utc,
 )
+from vod_emulator.progress import TIME, JobProgress
 
-# The records are imported from here by older code (tests); they live in entities.py.
+# The records are imported from here by older code (store.py, tests); they live in entities.py.
 __all__ = [
     "STATUS_FAIL", "STATUS_PROCESSING", "STATUS_SUCCESS", "VIDEO_STATES", "VIDEO_STATES_WITHOUT_SOURCE",
-    "AIImage", "Job", "StateStore", "Template", "Video", "VodAccount", "iso_utc",
+    "AIImage", "Job", "JobEndedError", "StateStore", "Template", "UnknownJobError", "Video", "VodAccount", "iso_utc",
 ]
+
+class UnknownJobError(LookupError):
+    """No job has this JobId (an admin call named it)."""
+
+
+class JobEndedError(ValueError):
+    """The job has already ended; an ended job never changes."""
+
 
 class StateStore(Protocol):
     """Where the account writes every change (store.SqliteStore); loaded once at start."""
@@ -48,7 +57,10 @@ class StateStore(Protocol):
 
 
 class VodAccount:
-    """One account in one region. Thread-safe; time comes from an injectable clock."""
+    """One account in one region. Thread-safe; time comes from an injectable clock.
+
+    `job_duration` (seconds) and `job_progress` (a mode of progress.MODES) start the job progress setting.
+    """
 
     def __init__(
         self,
@@ -57,9 +69,10 @@ class VodAccount:
         seed: int | None = None,
         clock: Callable[[], float] = time.time,
         store: StateStore | None = None,
+        job_progress: str = TIME,
     ) -> None:
         self.region = region
-        self.job_duration = job_duration
+        self._progress = JobProgress(job_progress, job_duration)
         self._clock = clock
         self._random = random.Random(seed)  # the one source of every generated id and score
         self._lock = threading.Lock()
@@ -75,6 +88,21 @@ class VodAccount:
 
     def now(self) -> float:
         return self._clock()
+
+    @property
+    def job_progress(self) -> JobProgress:
+        with self._lock:
+            return self._progress
+
+    def set_job_progress(self, progress: JobProgress) -> None:
+        """Jobs submitted from now on progress this way; jobs already submitted keep their end."""
+        with self._lock:
+            self._progress = progress
+
+    @property
+    def job_duration(self) -> float:
+        """Seconds a job stays processing in the `time` mode."""
+        return self.job_progress.job_duration
 
     def new_request_id(self) -> str:
         with self._lock:
@@ -141,13 +169,32 @@ class VodAccount:
             now = self._clock()
             job_id = self._new_id_locked()
             job = Job(job_id, video_id, template_id, template.config, user_data, pipeline_id,
-                      created_at=now, ends_at=now + self.job_duration, fails=video.fail_ai_jobs)
-            if not job.fails:
+                      created_at=now, ends_at=self._progress.ends_at(now), fails=video.fail_ai_jobs)
+            # A job whose outcome is known now gets its images now; a manual one when its admin call ends it.
+            if job.ends_at is not None and not job.fails:
                 job = dataclasses.replace(job, images=self._images_locked(job))
-            self.jobs[job_id] = job
-            if self._store:
-                self._store.put_job(job)
+            self._put_job_locked(job)
         return job
+
+    def finish_job(self, job_id: str, succeeded: bool) -> Job:
+        """End a job that is still processing, now: success (with its images) or fail. The admin's call."""
+        with self._lock:
+            job = self.jobs.get(job_id)
+            if job is None:
+                raise UnknownJobError(f"no job {job_id}")
+            now = self._clock()
+            if job.status(now) != STATUS_PROCESSING:
+                raise JobEndedError(f"job {job_id} has already ended ({job.status(now)}); an ended job never changes")
+            # CHOICE: the admin's word decides the outcome; FailAIJobs is not consulted.
+            images = (job.images or self._images_locked(job)) if succeeded else ()
+            ended = dataclasses.replace(job, ends_at=now, fails=not succeeded, images=images)
+            self._put_job_locked(ended)
+        return ended
+
+    def _put_job_locked(self, job: Job) -> None:
+        self.jobs[job.job_id] = job
+        if self._store:
+            self._store.put_job(job)
 
     def get_ai_image_jobs(self, job_ids: list[str]) -> list[Job]:
         rules.require_region("GetAIImageJobs", self.region, rules.SUBMIT_REGIONS)
@@ -162,7 +209,7 @@ class VodAccount:
         with self._lock:
             self._video_locked(video_id)
             done = [j for j in self.jobs.values() if j.video_id == video_id and j.status(now) == STATUS_SUCCESS]
-        return [(job, image) for job in sorted(done, key=lambda j: (j.ends_at, j.job_id)) for image in job.images]
+        return [(job, image) for job in sorted(done, key=Job.finish_order) for image in job.images]
 
     def _images_locked(self, job: Job) -> tuple[AIImage, ...]:
         extension = "png" if json.loads(job.template_config or "{}").get("Format") == "png" else "gif"
@@ -192,7 +239,7 @@ class VodAccount:
                         if j.video_id == video.video_id and j.status(now) == STATUS_SUCCESS and j.sets_cover() and j.images]
         if not covering:
             return video, ""
-        latest = max(covering, key=lambda j: (j.ends_at, j.job_id))
+        latest = max(covering, key=Job.finish_order)
         return video, max(latest.images, key=lambda i: i.score).url
 
     def _video_locked(self, video_id: str) -> Video:

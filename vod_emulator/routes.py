@@ -59,6 +59,9 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/_emulator/templates", _admin(admin.add_templates)),
     Route("GET", "/_emulator/faults", _admin(admin.describe_faults)),
     Route("POST", "/_emulator/faults", _admin(admin.set_faults)),
+    Route("GET", "/_emulator/job-progress", _admin(admin.describe_job_progress)),
+    Route("POST", "/_emulator/job-progress", _admin(admin.set_job_progress)),
+    Route("POST", "/_emulator/jobs/{JobId}", _admin(admin.finish_job)),
     Route("POST", "/_emulator/reset", _admin(admin.reset)),
     Route(ANY_METHOD, f"{ADMIN_PREFIX}…", _admin(admin.no_such_endpoint)),
     Route(ANY_METHOD, "…", EmulatorApp.serve_api),  # RPC calls go to "/"; the API layer refuses other paths

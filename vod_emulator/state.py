@@ -1,11 +1,11 @@
 """Everything one emulator owns, in one object that the API layer (app.py) and the admin layer (admin.py) share.
 
-    account   the VOD account: videos, templates, jobs (models.VodAccount, with its store)
+    account   the VOD account: videos, templates, jobs, job progress (models.VodAccount, with its store)
     log       every API call answered (request_log.RequestLog)
     limiter   the QPS limits in force (faults.RateLimiter)
     faults    the fault rules in force (faults.FaultInjector)
 
-and the start values that `restore_faults` and `reset` go back to (QPS limits).
+and the start values that `restore_faults` and `reset` go back to (QPS limits, job progress).
 Neither layer imports the other: both take an EmulatorState, and routes.py maps requests to them.
 """
 
@@ -15,8 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from vod_emulator.actions import ACTIONS
+from vod_emulator.entities import Job
 from vod_emulator.faults import FaultInjector, FaultRule, RateLimiter
 from vod_emulator.models import VodAccount
+from vod_emulator.progress import JobProgress
 from vod_emulator.request_log import RequestLog
 from vod_emulator.seeding import parse_seed
 
@@ -31,6 +33,7 @@ class EmulatorState:
         self.faults = faults or FaultInjector()
         self.log = log or RequestLog()
         self._start_limits = self.limiter.describe()
+        self._start_progress = account.job_progress
 
     # -- faults and QPS limits -----------------------------------------------------------------
 
@@ -59,6 +62,19 @@ class EmulatorState:
         self.faults.clear()
         self.limiter.restore(self._start_limits["qps"], self._start_limits["qpsLimits"])
 
+    # -- job progress ----------------------------------------------------------------------------
+
+    @property
+    def job_progress(self) -> JobProgress:
+        return self.account.job_progress
+
+    def set_job_progress(self, progress: JobProgress) -> None:
+        self.account.set_job_progress(progress)
+
+    def finish_job(self, job_id: str, succeeded: bool) -> Job:
+        """End a job still processing, now (models.UnknownJobError, models.JobEndedError otherwise)."""
+        return self.account.finish_job(job_id, succeeded)
+
     # -- seeding and reset -----------------------------------------------------------------------
 
     def seed(self, data: Any) -> list[str]:
@@ -76,7 +92,8 @@ class EmulatorState:
         ]
 
     def reset(self) -> None:
-        """Forget every video, template, job, fault and log entry; QPS limits back to their start values."""
+        """Forget every video, template, job, fault and log entry; QPS limits and job progress back to start."""
         self.account.reset()
+        self.account.set_job_progress(self._start_progress)
         self.restore_faults()
         self.log.clear()  # positions keep counting, so a `since` taken before stays valid
