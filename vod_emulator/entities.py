@@ -34,6 +34,12 @@ class Video:
     duration: float = 60.0
     size: int = 10_485_760
     created_at: float = 0.0
+    # Optional metadata GetVideoInfo reports when set (seeded); None: the field is left out of the answer.
+    description: str | None = None
+    tags: str | None = None  # comma-separated
+    cate_id: int | None = None
+    cate_name: str | None = None
+    user_data: str | None = None  # JSON string, as set at upload
 
 
 @dataclass(frozen=True)
@@ -53,9 +59,15 @@ class AIImage:
     """One image a successful job produced (an entry of ListAIImageInfo once the job is done)."""
 
     info_id: str
-    url: str
+    url: str  # the raw OSS URL, without auth_key
     score: float
     image_format: str
+    version: str  # the data version id ListAIImageInfo reports (an id, like AIImageInfoId)
+
+    @property
+    def output_id(self) -> str:
+        """The id the image's file is named after: `…/image/ai/<output_id>-00001.gif`."""
+        return self.url.rsplit("/", 1)[-1].split("-", 1)[0]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
+
+# CHOICE: the troubleshooting link of today's Alibaba Cloud (China site) gateway errors, e.g. Location's
+# "https://api.aliyun.com/troubleshoot?q=InvalidRegionId&product=Location&requestId=8B48FA66-…";
+# `vod` is VOD's product code in OpenAPI Explorer (api.aliyun.com/api/vod/2017-03-21/…).
+RECOMMEND_URL = "https://api.aliyun.com/troubleshoot?q={code}&product=vod&requestId={request_id}"
 
 
 class ApiError(Exception):
@@ -30,7 +36,7 @@ def error_body(error: ApiError, request_id: str, region: str) -> dict[str, Any]:
         "HostId": f"vod.{region}.aliyuncs.com",
         "Code": error.code,
         "Message": error.message,
-        "Recommend": f"https://next.api.aliyun.com/troubleshoot?q={error.code}&product=vod",
+        "Recommend": RECOMMEND_URL.format(code=quote(error.code, safe=""), request_id=request_id),
     }
 
 

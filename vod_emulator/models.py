@@ -85,6 +85,8 @@ class VodAccount:
             self.videos = {v.video_id: v for v in videos}
             self.templates = {t.template_id: t for t in templates}
             self.jobs = {j.job_id: j for j in jobs}
+        self._ids_in_use = {*self.templates, *self.jobs, *(
+            i for j in self.jobs.values() for image in j.images for i in (image.info_id, image.version, image.output_id))}
 
     def now(self) -> float:
         return self._clock()
@@ -113,7 +115,8 @@ class VodAccount:
         # A restarted emulator with the same --random-seed replays its ids; skip those in use.
         while True:
             candidate = f"{self._random.getrandbits(128):032x}"
-            if candidate not in self.jobs and candidate not in self.templates:
+            if candidate not in self._ids_in_use:
+                self._ids_in_use.add(candidate)
                 return candidate
 
     # -- seeding (admin) -------------------------------------------------------------------
@@ -143,6 +146,7 @@ class VodAccount:
             self.videos.clear()
             self.templates.clear()
             self.jobs.clear()
+            self._ids_in_use.clear()
             if self._store:
                 self._store.clear()
 
@@ -213,12 +217,16 @@ class VodAccount:
 
     def _images_locked(self, job: Job) -> tuple[AIImage, ...]:
         extension = "png" if json.loads(job.template_config or "{}").get("Format") == "png" else "gif"
+        # CHOICE: the files are named after an output id of their own, numbered -00001, -00002 (the docs'
+        # example `<VideoId>/image/ai/b0a7612554d6400013-0****.gif` shares nothing with its JobId).
+        output_id = self._new_id_locked()
         return tuple(
             AIImage(
                 info_id=self._new_id_locked(),
-                url=f"http://outin-emulator.oss-{self.region}.aliyuncs.com/{job.video_id}/image/ai/{job.job_id}-{n:05d}.{extension}",
+                url=f"http://outin-emulator.oss-{self.region}.aliyuncs.com/{job.video_id}/image/ai/{output_id}-{n:05d}.{extension}",
                 score=round(self._random.uniform(3.0, 9.0), 6),
                 image_format=extension,
+                version=self._new_id_locked(),
             )
             for n in range(1, IMAGES_PER_JOB + 1)
         )

@@ -5,7 +5,8 @@ An unknown section or field, or a malformed entry, is a ValueError that names it
 
     video     "VideoId" (required), "Title", "Status" (a GetVideoInfo status, default Normal),
               "FailAIJobs" (every image-AI job on it fails), "ReferenceId", "Duration" (seconds),
-              "Size" (bytes)
+              "Size" (bytes), "Description", "Tags" (comma-separated), "CateId" (integer), "CateName",
+              "UserData" (JSON string)
     template  "TemplateName" (required), "TemplateId" (default: a new id), "TemplateType" (default AIImage),
               "TemplateConfig" (JSON string, default "{}"; not checked, so a seed can hold what the API refuses)
 """
@@ -25,11 +26,19 @@ def _text(value: Any) -> str:
     return value
 
 
+def _integer(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected an integer, got {value!r}")
+    return value
+
+
 # seed field → (record attribute, what makes the JSON value one); a field left out keeps the record's default.
 # Title, Status, Duration and Size are converted as before (str, float, int), so "60" is still a Duration.
 _VIDEO_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "Title": ("title", str), "Status": ("status", str), "FailAIJobs": ("fail_ai_jobs", bool),
     "ReferenceId": ("reference_id", _text), "Duration": ("duration", float), "Size": ("size", int),
+    "Description": ("description", _text), "Tags": ("tags", _text), "CateId": ("cate_id", _integer),
+    "CateName": ("cate_name", _text), "UserData": ("user_data", _text),
 }
 _TEMPLATE_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "TemplateType": ("template_type", str), "TemplateConfig": ("config", str), "TemplateId": ("template_id", _text),

@@ -104,14 +104,15 @@ def test_a_schema_1_state_dir_is_migrated_in_place_and_then_holds_jobs_waiting_f
     [video], [template], [job] = store.load()
     waiting = dataclasses.replace(job, job_id="kkkk", ends_at=None, images=())
     store.put_job(waiting)
-    store.put_video(dataclasses.replace(video, video_id="wwww", title="new"))
+    store.put_video(dataclasses.replace(video, video_id="wwww", description="d", cate_id=3))
     store.close()
     reopened = SqliteStore(tmp_path, "cn-shanghai").load()
 
-    assert (video.video_id, video.fail_ai_jobs, video.reference_id, video.duration) == ("vvvv", True, "ref-000001", 12.5)
+    assert (video.video_id, video.fail_ai_jobs, video.reference_id, video.description) == ("vvvv", True, "ref-000001", None)
     assert (template.template_id, template.is_default) == ("tttt", True)
     assert (job.ends_at, job.images[0].info_id, job.images[0].score) == (1700000002.0, "iiii", 5.5)
-    assert reopened[2] == [job, waiting] and reopened[0][1].title == "new"
+    assert job.images[0].version == hashlib.md5(b"version:iiii").hexdigest()
+    assert reopened[2] == [job, waiting] and (reopened[0][1].description, reopened[0][1].cate_id) == ("d", 3)
 
 
 def test_a_state_dir_serves_one_region_only(tmp_path: Path) -> None:
