@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+from urllib.parse import quote, quote_plus
+
 from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
@@ -109,9 +112,9 @@ def test_an_environment_secret_appears_in_zero_bytes_either(new_stack: PulumiSta
     assert TEST_KEY.access_key_secret.encode() not in _backend_bytes(stack)
 
 
-def test_user_data_marked_secret_is_hidden_in_output_state_and_journal(stack: PulumiStack, emulator: EmulatorProcess) -> None:
-    token = "cb-token-4f1e9a7d2c"
-    stack.write_spec("secret.yaml", f"""
+def tokened_spec(token: str) -> str:
+    """One job whose UserData carries a callback token, marked `userDataSecret: true`."""
+    return f"""
         jobs:
           tokened-cover:
             videoId: {VIDEOS["teaser"]}
@@ -119,8 +122,13 @@ def test_user_data_marked_secret_is_hidden_in_output_state_and_journal(stack: Pu
             userDataSecret: true
             userData:
               MessageCallback:
-                CallbackURL: https://hooks.example.com/vod?token={token}
-        """)
+                CallbackURL: "https://hooks.example.com/vod?token={token}"
+        """
+
+
+def test_user_data_marked_secret_is_hidden_in_output_state_and_journal(stack: PulumiStack, emulator: EmulatorProcess) -> None:
+    token = "cb-token-4f1e9a7d2c"
+    stack.write_spec("secret.yaml", tokened_spec(token))
     mark = emulator.log_position()
 
     runs = [stack.preview("--diff"), stack.up("--debug"), stack.run("stack", "export", "--stack", stack.name)]
@@ -130,3 +138,20 @@ def test_user_data_marked_secret_is_hidden_in_output_state_and_journal(stack: Pu
     assert token.encode() not in _backend_bytes(stack)
     journal = b"".join(p.read_bytes() for p in (stack.project_dir / ".vodjobs").rglob("*") if p.is_file())
     assert journal and token.encode() not in journal
+
+
+def test_a_secret_user_data_is_in_no_byte_of_the_output_when_the_endpoint_is_down(new_stack: PulumiStack) -> None:
+    token = "cb-token/4f1e+9a7d 2c"  # '/', '+' and ' ' differ in every encoding
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        down = f"http://127.0.0.1:{probe.getsockname()[1]}"  # closed on leaving: nothing listens there
+    stack = new_stack.init(down, TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
+    stack.write_spec("secret.yaml", tokened_spec(token))
+
+    runs = [stack.up(*flags, check=False) for flags in ((), ("--debug",), ("-v=9", "--logtostderr"))]
+
+    forms = {token, quote(token, safe=""), quote_plus(token), quote(quote(token, safe=""), safe=""), TEST_KEY.access_key_secret}
+    for run in runs:
+        assert run.returncode != 0
+        assert "the connection was refused; nothing was sent" in run.output
+        assert [form for form in forms if form in run.output] == []

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.e2e.test_lifecycle_features import templated
 from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import AccessKeyPair, EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
@@ -29,19 +30,7 @@ TEMPLATES_ONLY = """
         setDefaultCover: false
     jobs: {}
     """
-TEMPLATES_AND_JOBS = f"""
-    templates:
-      animated-cover:
-        format: gif
-        setDefaultCover: true
-    jobs:
-      trailer-cover:
-        videoId: {VIDEOS["trailer"]}
-        template: animated-cover
-      keynote-cover:
-        videoId: {VIDEOS["keynote"]}
-        templateId: {TEMPLATE}
-    """
+TEMPLATES_AND_JOBS = templated("gif")  # one template, two jobs using it
 Revoke = Callable[[], EmulatorProcess]
 
 
@@ -66,6 +55,14 @@ def service(tmp_path: Path) -> Iterator[tuple[EmulatorProcess, Revoke]]:
             process.stop()
 
 
+def up_with(new_stack: PulumiStack, emulator: EmulatorProcess, spec: str) -> PulumiStack:
+    """The stack, pointed at the test's emulator with the good key, after an up of `spec`."""
+    stack = new_stack.init(emulator.url, TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
+    stack.write_spec("covers.yaml", spec)
+    stack.up()
+    return stack
+
+
 def resources_by_type(stack: PulumiStack) -> dict[str, list[str]]:
     state = json.loads(stack.state_text())
     out: dict[str, list[str]] = {}
@@ -79,9 +76,7 @@ def test_refresh_with_a_revoked_key_fails_and_leaves_the_checkpoint_byte_identic
     new_stack: PulumiStack, service: tuple[EmulatorProcess, Revoke], spec: str
 ) -> None:
     emulator, revoke = service
-    stack = new_stack.init(emulator.url, TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
-    stack.write_spec("covers.yaml", spec)
-    stack.up()
+    stack = up_with(new_stack, emulator, spec)
     before = stack.state_text()
     revoked = revoke()
 
@@ -105,9 +100,7 @@ def test_refresh_without_its_preview_fails_and_keeps_every_job_and_template(
     new_stack: PulumiStack, service: tuple[EmulatorProcess, Revoke]
 ) -> None:
     emulator, revoke = service
-    stack = new_stack.init(emulator.url, TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
-    stack.write_spec("covers.yaml", TEMPLATES_AND_JOBS)
-    stack.up()
+    stack = up_with(new_stack, emulator, TEMPLATES_AND_JOBS)
     before = recorded_resources(stack)
     revoke()
 
@@ -123,9 +116,7 @@ def test_destroy_with_a_revoked_key_fails_and_keeps_every_template_in_state(
     new_stack: PulumiStack, service: tuple[EmulatorProcess, Revoke]
 ) -> None:
     emulator, revoke = service
-    stack = new_stack.init(emulator.url, TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
-    stack.write_spec("covers.yaml", TEMPLATES_ONLY)
-    stack.up()
+    stack = up_with(new_stack, emulator, TEMPLATES_ONLY)
     template_ids = stack.outputs()["templateIds"]
     revoked = revoke()
 
