@@ -3,7 +3,7 @@
     VodjobsError                     anything vodjobs itself reports (never a secret in the message)
      ├── SpecError                   spec files are invalid: .issues, each with file:line:column   (spec.model)
      ├── SpecsNotFoundError          the stack's spec glob matches no file                         (program)
-     ├── SettingsError               a vodjobs:* setting is missing or malformed                   (api.settings)
+     ├── SettingsError               a vodjobs:* setting is unknown, missing or malformed           (api.settings)
      ├── CredentialsError            no usable AccessKey in the stack config, environment or profile (api.credentials)
      ├── VodError                    a VOD API call failed: .action .code .meaning .request_id .http_status (api.errors)
      │    ├── ThrottledError         refused for flow control; it was not executed
