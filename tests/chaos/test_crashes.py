@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.chaos.conftest import assert_exactly_once, emulator_jobs, scaled, vodjobs, write_many
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
 from vod_provider.safety.recovery import project_processes

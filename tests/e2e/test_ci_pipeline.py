@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.ci_pipeline import Pipeline, github_steps, gitlab_steps
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.golden import assert_matches_golden

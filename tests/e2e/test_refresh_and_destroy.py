@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
 from vod_provider.api.client import VodClient

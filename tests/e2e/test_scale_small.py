@@ -17,8 +17,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import TEMPLATE
 from tests.emulator.conftest import wait_for
+from tests.support.account import TEMPLATE
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
 

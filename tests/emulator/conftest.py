@@ -17,8 +17,8 @@ import pytest
 from alibabacloud_tea_openapi.models import Config
 from alibabacloud_vod20170321.client import Client
 
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
 from tests.emulator.plain_client import V1Client
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 
 T = TypeVar("T")
