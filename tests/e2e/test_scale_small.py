@@ -13,10 +13,10 @@ import os
 import signal
 import subprocess
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from tests.support.emulator_process import EmulatorProcess
+from tests.support.process_tree import descendants
 from tests.support.pulumi_stack import PulumiStack
 from tests.support.specs import job, spec_yaml
 from tests.support.waiting import wait_for
@@ -68,24 +68,6 @@ def test_fifty_jobs_cost_one_submit_each_and_nothing_more(stack: PulumiStack, em
     stack.run("refresh", "--yes", "--skip-preview", "--stack", stack.name)
     refreshed = actions(emulator.calls(mark))
     assert set(refreshed) == {"GetAIImageJobs"} and refreshed["GetAIImageJobs"] <= math.ceil(N / 4)
-
-
-def descendants(root: int) -> list[int]:
-    """The processes `root` started, and theirs, from /proc (the pulumi CLI's language host and provider)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
-        except OSError:
-            continue
-        if stat:
-            children.setdefault(int(stat[stat.rfind(")") + 2:].split()[1]), []).append(int(entry.name))
-    found, todo = [], list(children.get(root, []))
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo += children.get(pid, [])
-    return found
 
 
 def journal_settled(stack: PulumiStack) -> bool:
