@@ -30,8 +30,12 @@ class ServerProcess:
         """Run `command` until its output names its URL; that URL. RuntimeError with its output if it does not in time."""
         self._log = self.log_file or self._temp_log()
         with self._log.open("wb") as log:
-            self._process = subprocess.Popen(list(command), cwd=cwd, env=None if env is None else dict(env),
-                                             stdout=log, stderr=subprocess.STDOUT)
+            try:
+                self._process = subprocess.Popen(list(command), cwd=cwd, env=None if env is None else dict(env),
+                                                 stdout=log, stderr=subprocess.STDOUT)
+            except FileNotFoundError:
+                self.stop()
+                raise RuntimeError(f"{self.name} cannot start: {command[0]} is not installed; run `make setup`") from None
         process = self._process
         try:
             wait_for(lambda: self._url() is not None or process.poll() is not None, timeout,
