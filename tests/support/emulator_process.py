@@ -84,6 +84,10 @@ class EmulatorProcess:
         """Seed videos with every field, e.g. {"VideoId": …, "FailAIJobs": True} or {"VideoId": …, "Status": "Uploading"}."""
         self._admin("POST", "videos", list(videos))
 
+    def add_templates(self, *templates: dict[str, Any]) -> None:
+        """Seed templates with every field, e.g. {"TemplateId": …, "TemplateName": …, "TemplateType": "AIImage", …}."""
+        self._admin("POST", "templates", list(templates))
+
     def set_faults(self, payload: dict[str, Any]) -> dict[str, Any]:
         """POST /_emulator/faults, e.g. {"actions": {"SubmitAIImageJob": {"errorRate": 1.0}}}; returns what is in force."""
         described: dict[str, Any] = self._admin("POST", "faults", payload)
