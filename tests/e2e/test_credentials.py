@@ -5,16 +5,12 @@ from __future__ import annotations
 import socket
 from urllib.parse import quote, quote_plus
 
-from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
+from tests.support.specs import job, spec_yaml
 
-ONE_JOB = f"""
-    jobs:
-      teaser-cover:
-        videoId: {VIDEOS["teaser"]}
-        templateId: {TEMPLATE}
-    """
+ONE_JOB = spec_yaml({"teaser-cover": job(VIDEOS["teaser"])})
 WRONG_SECRET = "wrong-secret-5d1b8e2c7a"
 
 
@@ -112,23 +108,10 @@ def test_an_environment_secret_appears_in_zero_bytes_either(new_stack: PulumiSta
     assert TEST_KEY.access_key_secret.encode() not in _backend_bytes(stack)
 
 
-def tokened_spec(token: str) -> str:
-    """One job whose UserData carries a callback token, marked `userDataSecret: true`."""
-    return f"""
-        jobs:
-          tokened-cover:
-            videoId: {VIDEOS["teaser"]}
-            templateId: {TEMPLATE}
-            userDataSecret: true
-            userData:
-              MessageCallback:
-                CallbackURL: "https://hooks.example.com/vod?token={token}"
-        """
-
-
 def test_user_data_marked_secret_is_hidden_in_output_state_and_journal(stack: PulumiStack, emulator: EmulatorProcess) -> None:
     token = "cb-token-4f1e9a7d2c"
-    stack.write_spec("secret.yaml", tokened_spec(token))
+    callback = {"MessageCallback": {"CallbackURL": f"https://hooks.example.com/vod?token={token}"}}
+    stack.write_spec("secret.yaml", spec_yaml({"tokened-cover": job(VIDEOS["teaser"], userDataSecret=True, userData=callback)}))
     mark = emulator.log_position()
 
     runs = [stack.preview("--diff"), stack.up("--debug"), stack.run("stack", "export", "--stack", stack.name)]
@@ -146,7 +129,8 @@ def test_a_secret_user_data_is_in_no_byte_of_the_output_when_the_endpoint_is_dow
         probe.bind(("127.0.0.1", 0))
         down = f"http://127.0.0.1:{probe.getsockname()[1]}"  # closed on leaving: nothing listens there
     stack = new_stack.init(down, TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
-    stack.write_spec("secret.yaml", tokened_spec(token))
+    callback = {"MessageCallback": {"CallbackURL": f"https://hooks.example.com/vod?token={token}"}}
+    stack.write_spec("secret.yaml", spec_yaml({"tokened-cover": job(VIDEOS["teaser"], userDataSecret=True, userData=callback)}))
 
     runs = [stack.up(*flags, check=False) for flags in ((), ("--debug",), ("-v=9", "--logtostderr"))]
 

@@ -7,30 +7,22 @@ then answered InvalidAccessKeyId.NotFound. That code once read as "template not 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.test_lifecycle_features import templated
-from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEST_KEY, VIDEOS
 from tests.support.emulator_process import AccessKeyPair, EmulatorProcess
-from tests.support.pulumi_stack import PulumiStack
+from tests.support.emulators import emulators
+from tests.support.pulumi_stack import PulumiStack, RecordedResource
+from tests.support.specs import animated_cover, job, spec_yaml, templated_job
 
 SOMEONE_ELSE = AccessKeyPair("LTAI5tSomeoneElseKey0009", "someone-else-secret-0b1c2d")
-TEMPLATES_ONLY = """
-    templates:
-      animated-cover:
-        format: gif
-        setDefaultCover: true
-      still-cover:
-        format: png
-        setDefaultCover: false
-    jobs: {}
-    """
-TEMPLATES_AND_JOBS = templated("gif")  # one template, two jobs using it
+TEMPLATES_ONLY = spec_yaml(templates={**animated_cover(), "still-cover": {"format": "png", "setDefaultCover": False}})
+TEMPLATES_AND_JOBS = spec_yaml({"trailer-cover": templated_job(VIDEOS["trailer"]), "keynote-cover": job(VIDEOS["keynote"])},
+                               templates=animated_cover())
 Revoke = Callable[[], EmulatorProcess]
 
 
@@ -38,21 +30,15 @@ Revoke = Callable[[], EmulatorProcess]
 def service(tmp_path: Path) -> Iterator[tuple[EmulatorProcess, Revoke]]:
     """An emulator of the test's own with its state on disk, and a way to revoke the stack's AccessKey in it."""
     state_dir = tmp_path / "vod-state"
-    started = [EmulatorProcess(TEST_KEY, job_duration=0.2, state_dir=state_dir).start()]
-    started[0].seed(list(VIDEOS.values()), [TEMPLATE])
+    with emulators() as fleet, emulators(SOMEONE_ELSE) as others:
+        first = fleet.start(job_duration=0.2, state_dir=state_dir)
 
-    def revoke() -> EmulatorProcess:
-        """The same service (port and state), which no longer knows the stack's AccessKeyId."""
-        port = urlsplit(started[0].url).port
-        started[0].stop()
-        started.append(EmulatorProcess(SOMEONE_ELSE, job_duration=0.2, state_dir=state_dir, extra_args=("--port", str(port))).start())
-        return started[-1]
+        def revoke() -> EmulatorProcess:
+            """The same service (port and state), which no longer knows the stack's AccessKeyId."""
+            first.stop()
+            return others.start("--port", str(urlsplit(first.url).port), job_duration=0.2, state_dir=state_dir, seed=False)
 
-    try:
-        yield started[0], revoke
-    finally:
-        for process in started:
-            process.stop()
+        yield first, revoke
 
 
 def up_with(new_stack: PulumiStack, emulator: EmulatorProcess, spec: str) -> PulumiStack:
@@ -63,12 +49,9 @@ def up_with(new_stack: PulumiStack, emulator: EmulatorProcess, spec: str) -> Pul
     return stack
 
 
-def resources_by_type(stack: PulumiStack) -> dict[str, list[str]]:
-    state = json.loads(stack.state_text())
-    out: dict[str, list[str]] = {}
-    for resource in state["checkpoint"]["latest"].get("resources", []):
-        out.setdefault(resource["type"].rsplit(":", 1)[1], []).append(resource["urn"].rsplit("::", 1)[1])
-    return {kind: sorted(names) for kind, names in out.items()}
+def recorded_resources(stack: PulumiStack) -> dict[str, RecordedResource]:
+    """Each job and template in state: its id and outputs."""
+    return {f"{kind}/{name}": resource for kind in ("AIImageJob", "AITemplate") for name, resource in stack.recorded(kind).items()}
 
 
 @pytest.mark.parametrize("spec", [TEMPLATES_ONLY, TEMPLATES_AND_JOBS], ids=["templates-only", "templates-and-jobs"])
@@ -87,13 +70,6 @@ def test_refresh_with_a_revoked_key_fails_and_leaves_the_checkpoint_byte_identic
     assert "InvalidAccessKeyId.NotFound" in run.output and "check vodjobs:accessKeyId" in run.output
     assert {c["code"] for c in revoked.requests()} == {"InvalidAccessKeyId.NotFound"}
     assert stack.state_text() == before
-
-
-def recorded_resources(stack: PulumiStack) -> dict[str, tuple[str, dict[str, object]]]:
-    """Each job and template in state: its id and outputs."""
-    state = json.loads(stack.state_text())
-    return {r["urn"]: (r["id"], r["outputs"]) for r in state["checkpoint"]["latest"].get("resources", [])
-            if r["type"].startswith("pulumi-python:dynamic/vod:")}
 
 
 def test_refresh_without_its_preview_fails_and_keeps_every_job_and_template(
@@ -125,5 +101,5 @@ def test_destroy_with_a_revoked_key_fails_and_keeps_every_template_in_state(
     assert run.returncode != 0, run.output
     assert "InvalidAccessKeyId.NotFound" in run.output
     assert [c["action"] for c in revoked.requests() if c["httpStatus"] == 200] == []  # VOD still holds both templates
-    assert resources_by_type(stack)["AITemplate"] == ["animated-cover", "still-cover"]
+    assert sorted(stack.recorded("AITemplate")) == ["animated-cover", "still-cover"]
     assert stack.outputs()["templateIds"] == template_ids

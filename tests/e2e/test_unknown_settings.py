@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from tests.support.account import TEMPLATE, VIDEOS
+from tests.support.account import VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
+from tests.support.specs import job, spec_yaml
 
-ONE_JOB = f"""
-    jobs:
-      teaser-cover:
-        videoId: {VIDEOS["teaser"]}
-        templateId: {TEMPLATE}
-    """
+ONE_JOB = spec_yaml({"teaser-cover": job(VIDEOS["teaser"])})
 
 
 def test_a_mistyped_setting_stops_preview_and_up_naming_it_and_the_nearest_known_one(

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import json
 
-from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEST_KEY
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
+from tests.support.specs import two_covers
 
 # `vodjobs:region cn-shangai` gives https://vod.cn-shangai.aliyuncs.com, which resolves nowhere; a name under
 # `.invalid` (RFC 6761) fails the same way on every machine, with or without DNS.
 TYPO_ENDPOINT = "https://vod.cn-shangai.invalid"
-TWO_JOBS = f"""
-    jobs:
-      trailer-cover:
-        videoId: {VIDEOS["trailer"]}
-        templateId: {TEMPLATE}
-      keynote-cover:
-        videoId: {VIDEOS["keynote"]}
-        templateId: {TEMPLATE}
-    """
 
 
 def journal_events(stack: PulumiStack) -> dict[str, list[str]]:
@@ -36,7 +28,7 @@ def test_a_name_that_does_not_resolve_sends_nothing_and_the_fixed_up_submits_eac
     new_stack: PulumiStack, emulator: EmulatorProcess
 ) -> None:
     stack = new_stack.init(TYPO_ENDPOINT, TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
-    stack.write_spec("covers.yaml", TWO_JOBS)
+    stack.write_spec("covers.yaml", two_covers())
     mark = emulator.log_position()
 
     failed = stack.up(check=False)

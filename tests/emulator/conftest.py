@@ -9,7 +9,6 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -18,11 +17,11 @@ from alibabacloud_tea_openapi.models import Config
 from alibabacloud_vod20170321.client import Client
 
 from tests.emulator.plain_client import V1Client
-from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEST_KEY
 from tests.support.emulator_process import EmulatorProcess
+from tests.support.emulators import StartEmulator, emulators
 
 T = TypeVar("T")
-StartEmulator = Callable[..., EmulatorProcess]
 
 
 @pytest.fixture
@@ -32,22 +31,10 @@ def v1(emulator: EmulatorProcess) -> V1Client:
 
 
 @pytest.fixture
-def start_emulator(tmp_path: Path) -> Iterator[StartEmulator]:
+def start_emulator() -> Iterator[StartEmulator]:
     """Start emulator processes of the test's own (seeded like the shared one); all stopped at the end."""
-    started: list[EmulatorProcess] = []
-
-    def start(*extra_args: str, job_duration: float = 0.5, state_dir: Path | None = None, seed: bool = True) -> EmulatorProcess:
-        process = EmulatorProcess(TEST_KEY, job_duration=job_duration, state_dir=state_dir, extra_args=extra_args)
-        started.append(process.start())
-        if seed:
-            process.seed(list(VIDEOS.values()), [TEMPLATE])
-        return process
-
-    try:
-        yield start
-    finally:
-        for process in started:
-            process.stop()
+    with emulators() as fleet:
+        yield fleet.start
 
 
 def wait_for(read: Callable[[], T], done: Callable[[T], bool], timeout: float = 10.0, every: float = 0.05) -> T:
