@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import TextIO
 
 from vod_provider.cli.exit_codes import ExitCode
-from vod_provider.cli.recover import project_name, stack_journal, stack_name
-from vod_provider.cli.stack_reader import StackReadError
+from vod_provider.cli.recover import backend_url, project_name, stack_journal, stack_name
+from vod_provider.cli.stack_reader import stack_config
+from vod_provider.errors import VodjobsError
 from vod_provider.safety.journal import unresolved_submissions
 
 
@@ -29,18 +30,23 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     cwd: Path = args.cwd.resolve()
     try:
         project, stack = project_name(cwd), stack_name(args.stack, cwd)
-        journal = stack_journal(cwd, {})
-    except (StackReadError, OSError) as error:
+        # The stack's own journalDir / journalUrl, or beside an s3:// state: where its provider writes.
+        journal = stack_journal(cwd, stack_config(stack, cwd), backend_url(cwd))
+        in_doubt = unresolved_submissions(journal.stack_entries(project, stack))
+    except (VodjobsError, OSError) as error:
         out.write(f"vodjobs journal: error: {error}\n")
         return ExitCode.ERROR
-    in_doubt = unresolved_submissions(journal.stack_entries(project, stack))
     if args.action == "forget":
         matching = [s for s in in_doubt if s.key == args.key]
         if not matching:
             out.write(f"vodjobs journal: no submission in doubt for {args.key!r}\n")
             return ExitCode.REFUSED
-        for item in matching:
-            journal.record("forgotten", item.key, item.digest)
+        try:
+            for item in matching:
+                journal.record("forgotten", item.key, item.digest)
+        except VodjobsError as error:
+            out.write(f"vodjobs journal: error: {error}\n")
+            return ExitCode.ERROR
         out.write(f"vodjobs journal: forgot {len(matching)} submission(s) of {args.key}; the next `pulumi up` submits it\n")
         return ExitCode.OK
     rows = [{"job": s.key, "state": s.submission.state, "at": s.submission.at, "requestId": s.submission.request_id}
