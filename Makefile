@@ -58,9 +58,18 @@ ci-preview:
 	@$(VODJOBS) preview --stack $(STACK) --format $(FORMAT) $(if $(SUMMARY_FILE),--summary-file $(SUMMARY_FILE))
 
 # A merge: submit what the specs declare and the stack does not hold yet. Fails fast on another run's lock.
+# With a journal that outlives the runner (state on s3:// / OSS, or vodjobs:journalUrl), per-step checkpoints are
+# skipped: they rewrite the whole state object after every job (O(N²) bytes to the bucket), and the journal holds
+# every JobId of a run that dies before its one checkpoint at the end (README "Large spec sets").
 ci-up:
 	$(require-stack)
-	pulumi up --yes --skip-preview --non-interactive --stack $(STACK)
+	@if $(VODJOBS) journal where --stack $(STACK); then \
+	  echo "ci-up: the journal is durable, so PULUMI_SKIP_CHECKPOINTS=true (one state write at the end)"; \
+	  PULUMI_SKIP_CHECKPOINTS=true pulumi up --yes --skip-preview --non-interactive --stack $(STACK); \
+	else \
+	  echo "ci-up: the journal is local to this runner, so per-step checkpoints stay on"; \
+	  pulumi up --yes --skip-preview --non-interactive --stack $(STACK); \
+	fi
 
 # 1,000 jobs: naive SDK loop, engine floor and vodjobs side by side (about 4 minutes); JOBS=5000 for the growth run.
 JOBS ?= 1000
