@@ -40,6 +40,7 @@ from vod_provider.safety.journal_location import BucketJournalLocation
 # Events written behind the submit (module docstring); every other event is stored before `record` returns.
 WRITTEN_BEHIND = frozenset({"submitted"})
 DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys
+DELETE_LINGER_SECONDS = 0.5
 _KEY_FIELDS = ("event", "inputs", "jobId", "requestId")
 _EMPTY = "-"
 
@@ -98,6 +99,7 @@ class BucketJournal:
         self._client_factory = client_factory or (lambda: s3_client(location))
         self._client: Any = None
         self._lock = threading.Lock()
+        self._loading = threading.Lock()
         self._stacks: dict[tuple[str, str], dict[str, list[_Object]]] = {}  # (project, stack) → job key → objects
         self._behind: queue.Queue[tuple[str, bytes | None]] = queue.Queue()
         self._writer: threading.Thread | None = None
@@ -159,12 +161,14 @@ class BucketJournal:
 
     def _objects(self, key: str) -> list[_Object]:
         project, stack, _ = journal_key_parts(key)
-        with self._lock:
-            loaded = self._stacks.get((project, stack))
-        if loaded is None:
-            listed = self._list_stack(project, stack)
+        # One LIST per stack and process: the provider's four threads wait for the first one's instead of racing it.
+        with self._loading:
             with self._lock:
-                loaded = self._stacks.setdefault((project, stack), listed)
+                loaded = self._stacks.get((project, stack))
+            if loaded is None:
+                listed = self._list_stack(project, stack)
+                with self._lock:
+                    loaded = self._stacks.setdefault((project, stack), listed)
         with self._lock:
             return list(loaded.get(key, []))
 
@@ -214,11 +218,12 @@ class BucketJournal:
 
     def _drain(self) -> None:
         while True:
-            first = self._behind.get()
-            batch = [first]
-            while len(batch) < DELETE_BATCH:  # deletes queued together go in one DeleteObjects call
+            batch = [self._behind.get()]
+            # A "submitted" PUT goes at once; deletes wait a moment for more, to share one DeleteObjects call.
+            linger_until = time.monotonic() + (DELETE_LINGER_SECONDS if batch[0][1] is None else 0.0)
+            while len(batch) < DELETE_BATCH:
                 try:
-                    batch.append(self._behind.get_nowait())
+                    batch.append(self._behind.get(timeout=max(0.0, linger_until - time.monotonic())))
                 except queue.Empty:
                     break
             try:
