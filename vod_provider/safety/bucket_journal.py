@@ -23,6 +23,7 @@ AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, AWS_PROFILE); they are never logged.
 
 from __future__ import annotations
 
+import atexit
 import json
 import queue
 import re
@@ -41,6 +42,7 @@ from vod_provider.safety.journal_location import BucketJournalLocation
 WRITTEN_BEHIND = frozenset({"submitted"})
 DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys
 DELETE_LINGER_SECONDS = 0.5
+EXIT_FLUSH_SECONDS = 5.0
 _KEY_FIELDS = ("event", "inputs", "jobId", "requestId")
 _EMPTY = "-"
 
@@ -214,7 +216,15 @@ class BucketJournal:
             if self._writer is None:
                 self._writer = threading.Thread(target=self._drain, name="vodjobs-journal-writer", daemon=True)
                 self._writer.start()
+                # Pulumi stops the provider with SIGINT (the servicer then returns from main): land what is queued.
+                atexit.register(self._flush_at_exit)
         self._behind.put((key, body))
+
+    def _flush_at_exit(self) -> None:
+        try:
+            self.flush(timeout=EXIT_FLUSH_SECONDS)
+        except BucketJournalError:
+            pass  # a lost write behind costs a lookup or a delete next run, never a duplicate
 
     def _drain(self) -> None:
         while True:
