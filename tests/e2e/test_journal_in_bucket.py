@@ -76,3 +76,21 @@ def test_a_local_journal_on_a_ci_runner_is_named_once(stack: PulumiStack) -> Non
     diagnostics = done.output.split("Diagnostics:", 1)[1].split("Outputs:", 1)[0]
     assert diagnostics.count("crash safety dies with its disk") == 1  # one warning (pulumi also shows it while running)
     assert "vodjobs:journalUrl" in diagnostics
+
+
+def test_a_journal_bucket_that_does_not_exist_stops_the_up_before_any_submit(
+    stack: PulumiStack, s3_server: S3Server, emulator: EmulatorProcess, tmp_path: Path,
+) -> None:
+    stack.env.update(S3Server.environment(tmp_path))
+    url = s3_server.backend_url("no-such-journal-bucket").replace("s3://no-such-journal-bucket?", "s3://no-such-journal-bucket/prod?")
+    stack.run("config", "set", "--stack", stack.name, "vodjobs:journalUrl", url)
+    stack.write_spec("one.yaml", numbered_jobs(2))
+    since = emulator.log_position()
+
+    failed = stack.up(check=False)
+
+    assert failed.returncode != 0
+    assert "s3://no-such-journal-bucket/prod" in failed.output and "NoSuchBucket" in failed.output
+    assert "the bucket does not exist: create it" in failed.output
+    assert emulator.calls(since, "SubmitAIImageJob") == []
+    assert "vodjobs-test-state-secret" not in failed.output
