@@ -117,3 +117,13 @@ def test_an_unreachable_endpoint_stops_the_lookup(tmp_path: Path) -> None:
     with mock.patch.dict(os.environ, S3Server.environment(tmp_path)):
         with pytest.raises(BucketJournalError, match=r"unreachable .* check the endpoint"):
             BucketJournal(location).lookup(KEY, H1)
+
+
+def test_a_write_before_the_first_lookup_does_not_hide_the_rest_of_the_stack(bucket: BucketJournalLocation) -> None:
+    BucketJournal(bucket).record("submitting", "vodjobs/ci/earlier", H1)
+    journal = BucketJournal(bucket)
+    journal.record("forgotten", KEY, H2)
+
+    found = journal.lookup("vodjobs/ci/earlier", H1)
+
+    assert found is not None and found.state == "submitting"

@@ -132,8 +132,9 @@ class BucketJournal:
             self._put(object_name, body)
         with self._lock:
             project, stack, _ = journal_key_parts(key)
-            jobs = self._stacks.setdefault((project, stack), {})
-            jobs.setdefault(key, []).append(_Object(object_name, {k: entry[k] for k in LOOKUP_FIELDS if k in entry}))
+            jobs = self._stacks.get((project, stack))
+            if jobs is not None:  # a stack not read yet is read whole, this object included, when first looked up
+                jobs.setdefault(key, []).append(_Object(object_name, {k: entry[k] for k in LOOKUP_FIELDS if k in entry}))
 
     def settle(self, key: str, job_id: str) -> None:
         """State holds `job_id`: delete the objects of that submission (written behind, in batches)."""
