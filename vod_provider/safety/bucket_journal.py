@@ -138,6 +138,7 @@ class BucketJournal:
 
     def settle(self, key: str, job_id: str) -> None:
         """State holds `job_id`: delete the objects of that submission (written behind, in batches)."""
+        self._objects(key)  # the stack is read first, if it was not yet
         with self._lock:
             project, stack, _ = journal_key_parts(key)
             objects = self._stacks.get((project, stack), {}).get(key, [])
