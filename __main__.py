@@ -1,21 +1,27 @@
 """The vodjobs Pulumi program: one AIImageJob per job declared in the spec files; exports their JobIds."""
 
 import asyncio
+import os
 from pathlib import Path
 
 import pulumi
 
-from vod_provider.program import JobOutcome, SpecsNotFoundError, failed_jobs_message, job_exports, load_declared_jobs
+from vod_provider.program import JobOutcome, SpecsNotFoundError, ci_journal_warning, failed_jobs_message, job_exports, load_declared_jobs
 from vod_provider.resources import AIImageJob
 from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError
 from vod_provider.template_resource import AITemplate
 
-pattern = pulumi.Config("vodjobs").get("specs") or DEFAULT_SPEC_GLOB
+config = pulumi.Config("vodjobs")
+pattern = config.get("specs") or DEFAULT_SPEC_GLOB
 try:
     declared = load_declared_jobs(pattern, Path.cwd())
 except (SpecError, SpecsNotFoundError) as exc:
     # Raised before any resource is registered: an invalid spec submits nothing.
     raise pulumi.RunError(str(exc)) from None
+
+journal_warning = ci_journal_warning(lambda key: config.get(key.removeprefix("vodjobs:")), os.environ, Path.cwd())
+if journal_warning and not pulumi.runtime.is_dry_run():
+    pulumi.log.warn(journal_warning)
 
 templates = {template.name: AITemplate(template) for template in declared.templates}
 # A job naming a template takes its id as an input, so Pulumi creates the template first and deletes it last.
