@@ -17,17 +17,19 @@ import random
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.chaos.conftest import emulator_jobs, numbered_jobs, scaled
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.chaos import emulator_jobs, scaled
 from tests.support.ci_pipeline import github_steps
 from tests.support.emulator_process import EmulatorProcess
+from tests.support.process_tree import descendants
 from tests.support.pulumi_stack import PulumiStack
 from tests.support.s3_server import S3Server
+from tests.support.specs import numbered_jobs
+from tests.support.waiting import wait_for
 
 TRIALS = scaled(10, 1)
 JOBS = scaled(100, 24)
@@ -35,23 +37,10 @@ RNG = random.Random(int(os.environ.get("VODJOBS_CHAOS_SEED", "20261203")))
 _buckets = itertools.count(1)
 
 
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid` (children, grandchildren, …), read from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
+def wait_for_submits(emulator: EmulatorProcess, at_least: int, up: subprocess.Popen[str]) -> None:
+    """Until the service has `at_least` jobs (or the up ended): the moment to kill the runner."""
+    wait_for(lambda: sum(emulator_jobs(emulator).values()) >= at_least or up.poll() is not None, 180,
+             f"{at_least} submits", every=0.02)
 
 
 def kill_the_runner(up: subprocess.Popen[str]) -> int:
@@ -103,11 +92,8 @@ def test_a_dead_runner_with_its_disk_gone_recovers_from_a_fresh_clone(
         up = subprocess.Popen([first.pulumi, "up", "--yes", "--skip-preview", "--non-interactive", "--stack", name],
                               cwd=first.project_dir, env=first.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               text=True)
-        deadline = time.monotonic() + 180
-        while sum(emulator_jobs(chaos_emulator).values()) < kill_after:
-            assert up.poll() is None, f"trial {trial}: the up ended before the kill"
-            assert time.monotonic() < deadline, f"trial {trial}: {kill_after} submits did not happen in 180 s"
-            time.sleep(0.02)
+        wait_for_submits(chaos_emulator, kill_after, up)
+        assert up.poll() is None, f"trial {trial}: the up ended before the kill"
         killed = kill_the_runner(up)
         shutil.rmtree(first.project_dir.parent)  # the runner's disk: checkout, .vodjobs/, PULUMI_HOME
 

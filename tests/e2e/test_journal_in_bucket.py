@@ -6,11 +6,11 @@ import itertools
 import re
 from pathlib import Path
 
-from tests.chaos.conftest import numbered_jobs
-from tests.conftest import TEST_KEY
+from tests.support.account import TEST_KEY
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
 from tests.support.s3_server import S3Server
+from tests.support.specs import numbered_jobs
 
 JOBS = 12
 _buckets = itertools.count(1)
