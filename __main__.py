@@ -1,12 +1,21 @@
 """The vodjobs Pulumi program: one AIImageJob per job declared in the spec files; exports their JobIds."""
 
 import asyncio
+import os
 from pathlib import Path
 
 import pulumi
 
 from vod_provider.api.settings import CONFIG_SPECS, SettingsError, check_config_keys
-from vod_provider.program import JobOutcome, SpecsNotFoundError, failed_jobs_message, job_exports, load_declared_jobs, stack_config
+from vod_provider.program import (
+    JobOutcome,
+    SpecsNotFoundError,
+    ci_journal_warning,
+    failed_jobs_message,
+    job_exports,
+    load_declared_jobs,
+    stack_config,
+)
 from vod_provider.resources import AIImageJob
 from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError
 from vod_provider.template_resource import AITemplate
@@ -18,6 +27,10 @@ try:
 except (SettingsError, SpecError, SpecsNotFoundError) as exc:
     # Raised before any resource is registered: an invalid spec or setting submits nothing.
     raise pulumi.RunError(str(exc)) from None
+
+journal_warning = ci_journal_warning(config.get, os.environ, Path.cwd())
+if journal_warning and not pulumi.runtime.is_dry_run():
+    pulumi.log.warn(journal_warning)
 
 templates = {template.name: AITemplate(template) for template in declared.templates}
 # A job naming a template takes its id as an input, so Pulumi creates the template first and deletes it last.

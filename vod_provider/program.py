@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +10,9 @@ from typing import Any
 import pulumi.runtime
 import pulumi.runtime.config
 
+from vod_provider.api.settings import CONFIG_JOURNAL_DIR, CONFIG_JOURNAL_URL
 from vod_provider.errors import VodjobsError
+from vod_provider.safety.journal_location import describe_for_ci, journal_location, stack_backend_url
 from vod_provider.spec.loader import SpecSet, find_spec_files, load_spec_files
 
 
@@ -68,3 +70,13 @@ def failed_jobs_message(outcomes: Mapping[str, JobOutcome]) -> str | None:
     failed = [failed_job_message(name, o.job_id or "", o.error_code, o.error_message)
               for name, o in sorted(outcomes.items()) if o.status == "fail"]
     return "\n".join(failed) or None
+
+
+def ci_journal_warning(get_config: Callable[[str], str | None], environ: Mapping[str, str], project_dir: Path) -> str | None:
+    """The one warning an `up` on a CI runner (CI=true) gets when the stack's journal would die with that runner."""
+    settings = {key: value for key in (CONFIG_JOURNAL_URL, CONFIG_JOURNAL_DIR) if (value := get_config(key))}
+    try:
+        location = journal_location(settings, stack_backend_url(project_dir, environ), project_dir)
+    except VodjobsError:
+        return None  # the provider reports the setting's problem itself, before any submit
+    return describe_for_ci(location, environ)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from vod_provider.errors import CliError
-from vod_provider.providers.diff import is_unknown, job_essence
+from vod_provider.providers.diff import FieldChange, is_unknown, job_essence
 from vod_provider.spec.model import JobSpec, SpecIssue, SpecSet, TemplateSpec
 
 JOB_TYPE = "pulumi-python:dynamic/vod:AIImageJob"
@@ -39,13 +39,8 @@ class PreviewDigestError(CliError):
     """The digest holds a step vodjobs cannot explain (a bug, or specs that changed during the preview)."""
 
 
-@dataclass(frozen=True)
-class Change:
-    """One field that differs, as the reviewer reads it: both values already written out."""
-
-    field: str
-    old: str
-    new: str
+# One field that differs, as the reviewer reads it: both values already written out as text.
+Change = FieldChange
 
 
 @dataclass(frozen=True)
