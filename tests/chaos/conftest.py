@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
 

@@ -6,15 +6,15 @@ import os
 import random
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.chaos.conftest import assert_exactly_once, emulator_jobs, scaled, vodjobs, write_many
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
+from tests.support.waiting import wait_for
 from vod_provider.safety.recovery import project_processes
 
 TRIALS = scaled(10, 1)
@@ -30,10 +30,10 @@ def start_up(stack: PulumiStack) -> subprocess.Popen[str]:
     )
 
 
-def wait_for_submits(emulator: EmulatorProcess, at_least: int, up: subprocess.Popen[str], deadline: float = 120) -> None:
-    end = time.monotonic() + deadline
-    while sum(emulator_jobs(emulator).values()) < at_least and up.poll() is None and time.monotonic() < end:
-        time.sleep(0.02)
+def wait_for_submits(emulator: EmulatorProcess, at_least: int, up: subprocess.Popen[str], timeout: float = 120) -> None:
+    """Until the service has `at_least` jobs or `up` has ended; the test fails if neither happens in time."""
+    wait_for(lambda: sum(emulator_jobs(emulator).values()) >= at_least or up.poll() is not None, timeout,
+             f"{at_least} submitted jobs (or the end of `pulumi up`)", every=0.02)
 
 
 def kill_target(stack: PulumiStack, up: subprocess.Popen[str], target: str) -> None:

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.ci_pipeline import Pipeline, github_steps, gitlab_steps
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.golden import assert_matches_golden
 from tests.support.pulumi_stack import PASSPHRASE
 from tests.support.s3_server import S3Server
+from tests.support.waiting import wait_for
 
 _buckets = itertools.count(1)
 
@@ -141,7 +141,7 @@ def test_two_ups_at_once_one_fails_on_the_lock_and_its_retry_submits_only_what_i
     emulator.set_faults({"actions": {"SubmitAIImageJob": {"latencyMs": 4000}}})
     try:
         running = first.start_step(up)
-        wait_for(lambda: bool(pipeline.lock_keys()), "the first run to take the stack lock")
+        wait_for(lambda: bool(pipeline.lock_keys()), 60, "the first run to take the stack lock")
         blocked = second.run_step(up)
         first_output, _ = running.communicate(timeout=300)
     finally:
@@ -186,10 +186,3 @@ def test_a_pull_request_with_two_spec_errors_gets_two_error_annotations_and_fail
     assert "Traceback" not in preview.output
     assert_matches_golden(step_summary.read_text(), "preview/pull-request-invalid.md")
     assert emulator.calls(mark) == []
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out after {timeout:.0f} s waiting for {what}"
-        time.sleep(0.05)

@@ -6,7 +6,7 @@ request log proves that not one API call was made.
 
 from __future__ import annotations
 
-from tests.conftest import TEMPLATE, VIDEOS
+from tests.support.account import TEMPLATE, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
 

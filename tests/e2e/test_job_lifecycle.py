@@ -6,7 +6,7 @@ emulator was asked to do.
 
 from __future__ import annotations
 
-from tests.conftest import TEMPLATE, VIDEOS
+from tests.support.account import TEMPLATE, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack, steps_by_op
 

@@ -9,7 +9,7 @@ from alibabacloud_tea_openapi.models import Config
 from alibabacloud_vod20170321.client import Client
 from alibabacloud_vod20170321.models import SubmitAIImageJobRequest
 
-from tests.conftest import OTHER_TEMPLATE, TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import OTHER_TEMPLATE, TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack, steps_by_op
 

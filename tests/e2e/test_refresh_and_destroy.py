@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
+from tests.support.waiting import wait_for
 from vod_provider.api.client import VodClient
 from vod_provider.api.credentials import Credentials
 
@@ -32,14 +32,15 @@ def recorded_jobs(stack: PulumiStack) -> dict[str, dict[str, object]]:
     }
 
 
-def wait_until_done(emulator: EmulatorProcess, job_ids: list[str], deadline_seconds: float = 30) -> None:
+def wait_until_done(emulator: EmulatorProcess, job_ids: list[str], timeout: float = 30) -> None:
+    """Until the service says every job succeeded or failed; the test fails if one is still running at the deadline."""
     client = VodClient(emulator.url, Credentials(TEST_KEY.access_key_id, TEST_KEY.access_key_secret))
-    deadline = time.monotonic() + deadline_seconds
-    while True:
+
+    def all_done() -> bool:
         infos = [i for n in range(0, len(job_ids), 10) for i in client.get_ai_image_jobs(job_ids[n:n + 10])]
-        if all(i.status in ("success", "fail") for i in infos) or time.monotonic() > deadline:
-            return
-        time.sleep(0.2)
+        return all(i.status in ("success", "fail") for i in infos)
+
+    wait_for(all_done, timeout, f"{len(job_ids)} jobs to succeed or fail", every=0.2)
 
 
 def test_refresh_of_25_jobs_updates_their_status_in_at_most_7_calls(stack: PulumiStack, emulator: EmulatorProcess) -> None:

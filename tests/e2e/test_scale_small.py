@@ -17,10 +17,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import TEMPLATE
-from tests.emulator.conftest import wait_for
+from tests.support.account import TEMPLATE
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
+from tests.support.waiting import wait_for
 
 N = 50
 VIDEOS = [hashlib.md5(f"scale-small-video-{n}".encode()).hexdigest() for n in range(N + 1)]
@@ -104,12 +104,13 @@ def wait_until_quiet(stack: PulumiStack, emulator: EmulatorProcess, mark: int) -
     """Until the journal has no submission open and the emulator took no call in the last half second."""
     last = [-1]
 
-    def quiet(calls: int) -> bool:
+    def quiet() -> bool:
+        calls = len(emulator.calls(mark))
         settled = journal_settled(stack) and calls == last[0]
         last[0] = calls
         return settled
 
-    wait_for(lambda: len(emulator.calls(mark)), quiet, every=0.5)
+    wait_for(quiet, 10, "the journal to settle and the emulator to go quiet", every=0.5)
 
 
 def recorded_job_ids(stack: PulumiStack) -> dict[str, str]:
@@ -133,7 +134,7 @@ def test_a_killed_up_in_that_mode_loses_no_job_id_and_submits_no_job_twice(
                           cwd=stack.project_dir, env=stack.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     orphans: list[int] = []
     try:
-        wait_for(lambda: len(emulator.calls(mark, "SubmitAIImageJob")), lambda n: n >= N // 3, timeout=60)
+        wait_for(lambda: len(emulator.calls(mark, "SubmitAIImageJob")) >= N // 3, 60, f"{N // 3} SubmitAIImageJob calls")
         orphans = descendants(up.pid)
         up.kill()  # the CLI dies; its provider lives on and finishes the submits it has in hand (pulumi-dynamic.md §3.0.1)
         up.wait()

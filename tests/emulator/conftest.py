@@ -9,8 +9,8 @@ from typing import TypeVar
 
 import pytest
 
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
 from tests.emulator.plain_client import V1Client
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 
 T = TypeVar("T")

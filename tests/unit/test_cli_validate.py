@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEMPLATE, VIDEOS
+from tests.support.account import TEMPLATE, VIDEOS
 from tests.support.pulumi_stack import VENV_BIN
 from vod_provider.cli import main
 

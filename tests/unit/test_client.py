@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from vod_emulator.server import EmulatorServer
 from vod_provider.api.client import VodClient
 from vod_provider.api.credentials import Credentials

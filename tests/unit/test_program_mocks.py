@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from tests.conftest import TEMPLATE, VIDEOS
+from tests.support.account import TEMPLATE, VIDEOS
 from tests.support.pulumi_stack import PROJECT_ROOT
 from vod_provider.resources import AIImageJob
 from vod_provider.spec.loader import JobSpec

@@ -14,7 +14,7 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.pulumi_stack import PROJECT_ROOT
 from tests.support.scripted_server import ScriptedServer
 from vod_emulator.server import EmulatorServer

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from tests.conftest import TEMPLATE, VIDEOS
+from tests.support.account import TEMPLATE, VIDEOS
 from vod_provider.spec.loader import JobSpec, ParsedSpec, TemplateSpec, parse_spec_text
 from vod_provider.spec.schema import WAIT_DEFAULT_SECONDS, parse_duration
 from vod_provider.spec.yaml_nodes import MAX_DEPTH, MAX_NODES

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import OTHER_TEMPLATE, TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import OTHER_TEMPLATE, TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
 
