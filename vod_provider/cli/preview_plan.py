@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from vod_provider.errors import CliError
-from vod_provider.providers.diff import is_unknown, job_essence
+from vod_provider.providers.diff import TEMPLATE_REFERENCE, is_unknown, job_identity
 from vod_provider.spec.model import JobSpec, SpecIssue, SpecSet, TemplateSpec
 
 JOB_TYPE = "pulumi-python:dynamic/vod:AIImageJob"
@@ -155,7 +155,8 @@ def _job_row(step: Mapping[str, Any], declared: Mapping[str, JobSpec], names_by_
     old_inputs = _inputs(step, "oldState")
     if action == "forget":
         template_id = str(old_inputs.get("templateId", ""))
-        return JobRow(name, action, str(old_inputs.get("videoId", "")), names_by_id.get(template_id, template_id), None)
+        template = old_inputs.get(TEMPLATE_REFERENCE) or names_by_id.get(template_id, template_id)
+        return JobRow(name, action, str(old_inputs.get("videoId", "")), str(template), None)
     spec = declared.get(name)
     if spec is None:
         raise PreviewDigestError(f"job {name!r} is in the preview but in no spec file: did the specs change during the preview?")
@@ -173,7 +174,7 @@ def _job_row(step: Mapping[str, Any], declared: Mapping[str, JobSpec], names_by_
 
 
 def _job_changes(step: Mapping[str, Any], spec: JobSpec, names_by_id: Mapping[str, str]) -> tuple[Change, ...]:
-    old, new = job_essence(_inputs(step, "oldState")), job_essence(_inputs(step, "newState"))
+    old, new = job_identity(_inputs(step, "oldState")), job_identity(_inputs(step, "newState"))
     fields = step.get("replaceReasons") or []
     return tuple(
         Change(field, _job_value(field, old.get(field), spec, names_by_id), _job_value(field, new.get(field), spec, names_by_id))
