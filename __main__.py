@@ -1,16 +1,28 @@
 """The vodjobs Pulumi program: one AIImageJob per job declared in the spec files; exports their JobIds."""
 
 import asyncio
+import time
 from pathlib import Path
 
 import pulumi
 
-from vod_provider.program import JobOutcome, SpecsNotFoundError, failed_jobs_message, job_exports, load_declared_jobs
+from vod_provider.program import (
+    CONFIG_FAIL_ON_FAILED_JOBS,
+    JobOutcome,
+    SpecsNotFoundError,
+    failed_jobs_report,
+    job_exports,
+    load_declared_jobs,
+)
 from vod_provider.resources import AIImageJob
 from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError
 from vod_provider.template_resource import AITemplate
 
-pattern = pulumi.Config("vodjobs").get("specs") or DEFAULT_SPEC_GLOB
+# A waited job whose submittedAt is not before this was submitted, and failed, in this run (program.failed_jobs_report).
+RUN_STARTED = time.time()
+config = pulumi.Config("vodjobs")
+pattern = config.get("specs") or DEFAULT_SPEC_GLOB
+fail_on_failed_jobs = config.get_bool(CONFIG_FAIL_ON_FAILED_JOBS) or False
 try:
     declared = load_declared_jobs(pattern, Path.cwd())
 except (SpecError, SpecsNotFoundError) as exc:
@@ -30,11 +42,11 @@ pulumi.export("templateIds", {name: template.templateId for name, template in te
 async def _job_outcome(job: AIImageJob) -> JobOutcome:
     # Outputs of one resource resolve together: awaiting them in turn costs no extra wait.
     return JobOutcome(await job.jobId.future(), await job.status.future(), await job.errorCode.future(),
-                      await job.errorMessage.future())
+                      await job.errorMessage.future(), await job.submittedAt.future())
 
 
 async def _export_jobs() -> None:
-    """Export every job's JobId and status once all are recorded; fail the run if one of them failed.
+    """Export every job's JobId and status once all are recorded; fail the run if a job failed in it.
 
     Awaited by the SDK after this module has run, before its shutdown wait. One coroutine per job and no
     Output: that wait scans every pending Output each time one resolves, O(jobs²) when 1,000 jobs are
@@ -44,10 +56,13 @@ async def _export_jobs() -> None:
     pending = {name: {"jobId": job.jobId, "status": job.status} for name, job in jobs.items()}
     for name, value in job_exports(outcomes, pending).items():
         pulumi.export(name, value)
-    failed = failed_jobs_message(outcomes)
-    if failed:
+    report = failed_jobs_report(outcomes, None if pulumi.runtime.is_dry_run() else RUN_STARTED, fail_on_failed_jobs)
+    if report.warning:
+        # Failed in an earlier run, which said so: named again, while the rest of this run goes on.
+        pulumi.warn(report.warning)
+    if report.error:
         # The jobs are already recorded in state; failing the run makes the pipeline say so.
-        raise pulumi.RunError(failed)
+        raise pulumi.RunError(report.error)
 
 
 pulumi.run(_export_jobs)

@@ -1,7 +1,9 @@
-"""What the Pulumi program declares: the validated jobs of every spec file the stack's glob matches."""
+"""What the Pulumi program declares (the validated jobs of the stack's spec files) and says about them (exports, failures)."""
 
 from __future__ import annotations
 
+import calendar
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +11,10 @@ from typing import Any
 
 from vod_provider.errors import VodjobsError
 from vod_provider.spec.loader import SpecSet, find_spec_files, load_spec_files
+
+# Stack config `vodjobs:failOnFailedJobs` (default false): `pulumi up` fails while the stack holds a failed job.
+CONFIG_FAIL_ON_FAILED_JOBS = "failOnFailedJobs"
+RERUN_ADVICE = "to run it again, bump `revision:` in its spec"
 
 
 class SpecsNotFoundError(VodjobsError):
@@ -26,10 +32,11 @@ def load_declared_jobs(pattern: str, project_dir: Path) -> SpecSet:
     return load_spec_files(files, project_dir)
 
 
-def failed_job_message(name: str, job_id: str, code: str | None, message: str | None) -> str:
+def failed_job_message(name: str, job_id: str, code: str | None, message: str | None, earlier: bool = False) -> str:
+    when = " in an earlier run" if earlier else ""
     return (
-        f"job {name!r} ({job_id}) failed: {code or 'unknown error'}: {message or ''}. "
-        "It stays recorded with its JobId and error; to run it again, bump `revision:` in its spec."
+        f"job {name!r} ({job_id}) failed{when}: {code or 'unknown error'}: {message or ''}. "
+        f"It stays recorded with its JobId and error and is not run again; {RERUN_ADVICE}."
     )
 
 
@@ -41,6 +48,7 @@ class JobOutcome:
     status: str | None
     error_code: str | None
     error_message: str | None
+    submitted_at: str | None = None  # output submittedAt: when this run or an earlier one submitted (or adopted) it
 
 
 def job_exports(outcomes: Mapping[str, JobOutcome], pending: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -51,8 +59,43 @@ def job_exports(outcomes: Mapping[str, JobOutcome], pending: Mapping[str, Mappin
     return {"jobIds": {name: entry["jobId"] for name, entry in jobs.items()}, "jobs": jobs}
 
 
-def failed_jobs_message(outcomes: Mapping[str, JobOutcome]) -> str | None:
-    """One paragraph per job that ended in failure, or None. Pure."""
-    failed = [failed_job_message(name, o.job_id or "", o.error_code, o.error_message)
-              for name, o in sorted(outcomes.items()) if o.status == "fail"]
-    return "\n".join(failed) or None
+@dataclass(frozen=True)
+class FailedJobsReport:
+    """What a run says about its failed jobs: `error` fails the run, `warning` is shown and the run goes on."""
+
+    error: str | None = None
+    warning: str | None = None
+
+
+def failed_jobs_report(outcomes: Mapping[str, JobOutcome], run_started: float | None, fail_on_failed_jobs: bool = False) -> FailedJobsReport:
+    """A job that failed in this run fails it; one that failed earlier is a warning, unless `fail_on_failed_jobs`. Pure.
+
+    `run_started` is when this run's program started (epoch seconds), None in a preview, which submits nothing and
+    so always goes on (`vodjobs:failOnFailedJobs` applies to `up` only). A job failed in this run when it was
+    submitted (output submittedAt, whole seconds, from the same machine's clock) after the program started.
+    """
+    failed = sorted(name for name, outcome in outcomes.items() if outcome.status == "fail")
+    if run_started is None:
+        return FailedJobsReport(warning=_paragraphs(outcomes, failed, earlier=failed))
+    new = [name for name in failed if _submitted_since(outcomes[name], run_started)]
+    earlier = [name for name in failed if name not in new]
+    if not fail_on_failed_jobs:
+        return FailedJobsReport(error=_paragraphs(outcomes, new, earlier), warning=_paragraphs(outcomes, earlier, earlier))
+    error = _paragraphs(outcomes, failed, earlier)
+    if earlier:
+        error = f"{error}\n(stack config vodjobs:{CONFIG_FAIL_ON_FAILED_JOBS} is true: `pulumi up` fails while the stack holds a failed job)"
+    return FailedJobsReport(error=error)
+
+
+def _paragraphs(outcomes: Mapping[str, JobOutcome], names: list[str], earlier: list[str]) -> str | None:
+    """One paragraph per named job, or None when there is none."""
+    return "\n".join(failed_job_message(name, outcomes[name].job_id or "", outcomes[name].error_code,
+                                        outcomes[name].error_message, earlier=name in earlier) for name in names) or None
+
+
+def _submitted_since(outcome: JobOutcome, run_started: float) -> bool:
+    try:
+        submitted = calendar.timegm(time.strptime(outcome.submitted_at or "", "%Y-%m-%dT%H:%M:%SZ"))
+    except ValueError:
+        return False  # no time recorded: not this run's doing
+    return submitted >= int(run_started)  # submittedAt is truncated to the second
