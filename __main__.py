@@ -9,10 +9,11 @@ import pulumi
 from vod_provider.program import (
     CONFIG_FAIL_ON_FAILED_JOBS,
     JobOutcome,
+    PendingOutputs,
     SpecsNotFoundError,
     failed_jobs_report,
-    job_exports,
     load_declared_jobs,
+    stack_exports,
 )
 from vod_provider.resources import AIImageJob
 from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError
@@ -36,7 +37,6 @@ jobs = {
     job.name: AIImageJob(job, template_id=templates[job.template_name].id if job.template_name else None)
     for job in declared.jobs
 }
-pulumi.export("templateIds", {name: template.templateId for name, template in templates.items()})
 
 
 async def _job_outcome(job: AIImageJob) -> JobOutcome:
@@ -45,18 +45,22 @@ async def _job_outcome(job: AIImageJob) -> JobOutcome:
                       await job.errorMessage.future(), await job.submittedAt.future())
 
 
-async def _export_jobs() -> None:
-    """Export every job's JobId and status once all are recorded; fail the run if a job failed in it.
+async def _export_outputs() -> None:
+    """Export every job's JobId and status and every template's id once all are recorded; fail the run if a job failed in it.
 
     Awaited by the SDK after this module has run, before its shutdown wait. One coroutine per job and no
     Output: that wait scans every pending Output each time one resolves, O(jobs²) when 1,000 jobs are
     recorded one by one at the API's pace (25 s of CPU, measured with bench/scale.py).
     """
     outcomes = dict(zip(jobs, await asyncio.gather(*(_job_outcome(job) for job in jobs.values())), strict=True))
-    pending = {name: {"jobId": job.jobId, "status": job.status} for name, job in jobs.items()}
-    for name, value in job_exports(outcomes, pending).items():
+    template_ids = {name: await template.templateId.future() for name, template in templates.items()}
+    dry_run = pulumi.runtime.is_dry_run()
+    # In an up, a value still unknown (a resource `up --target` left out) is not exported at all.
+    pending = PendingOutputs({name: {"jobId": job.jobId, "status": job.status} for name, job in jobs.items()},
+                             {name: template.templateId for name, template in templates.items()}) if dry_run else None
+    for name, value in stack_exports(outcomes, template_ids, pending).items():
         pulumi.export(name, value)
-    report = failed_jobs_report(outcomes, None if pulumi.runtime.is_dry_run() else RUN_STARTED, fail_on_failed_jobs)
+    report = failed_jobs_report(outcomes, None if dry_run else RUN_STARTED, fail_on_failed_jobs)
     if report.warning:
         # Failed in an earlier run, which said so: named again, while the rest of this run goes on.
         pulumi.warn(report.warning)
@@ -65,4 +69,4 @@ async def _export_jobs() -> None:
         raise pulumi.RunError(report.error)
 
 
-pulumi.run(_export_jobs)
+pulumi.run(_export_outputs)

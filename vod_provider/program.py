@@ -51,12 +51,32 @@ class JobOutcome:
     submitted_at: str | None = None  # output submittedAt: when this run or an earlier one submitted (or adopted) it
 
 
-def job_exports(outcomes: Mapping[str, JobOutcome], pending: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The stack outputs `jobIds` and `jobs`; a job whose JobId is not known yet exports `pending[name]`. Pure."""
-    jobs: dict[str, Any] = {}
-    for name, outcome in outcomes.items():
-        jobs[name] = {"jobId": outcome.job_id, "status": outcome.status} if outcome.job_id is not None else pending[name]
-    return {"jobIds": {name: entry["jobId"] for name, entry in jobs.items()}, "jobs": jobs}
+@dataclass(frozen=True)
+class PendingOutputs:
+    """In a preview, what to export for a job (`{"jobId", "status"}`) or template id not known yet: their Outputs."""
+
+    jobs: Mapping[str, Any]
+    templates: Mapping[str, Any]
+
+
+def stack_exports(outcomes: Mapping[str, JobOutcome], template_ids: Mapping[str, str | None],
+                  pending: PendingOutputs | None) -> dict[str, dict[str, Any]]:
+    """The stack outputs `jobIds`, `jobs` and `templateIds`. Pure.
+
+    A job or template not created yet exports what is pending in a preview (shown as unknown), and is left out in an
+    up (`pending` None): there only `up --target` leaves one uncreated, and its value would be stored as the
+    engine's unknown placeholder, a UUID that looks like a real value.
+    """
+    recorded = {name: {"jobId": o.job_id, "status": o.status} if o.job_id is not None else None for name, o in outcomes.items()}
+    jobs = _known_or_pending(recorded, pending.jobs if pending else None)
+    templates = _known_or_pending(template_ids, pending.templates if pending else None)
+    return {"jobIds": {name: entry["jobId"] for name, entry in jobs.items()}, "jobs": jobs, "templateIds": templates}
+
+
+def _known_or_pending(values: Mapping[str, Any], pending: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Each known value; an unknown one (None) is `pending[name]`, or left out without `pending`."""
+    return {name: pending[name] if value is None and pending is not None else value
+            for name, value in values.items() if value is not None or pending is not None}
 
 
 @dataclass(frozen=True)

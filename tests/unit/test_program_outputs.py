@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import calendar
 import time
+from typing import Any
 
 import pytest
 
-from vod_provider.program import FailedJobsReport, JobOutcome, failed_jobs_report, job_exports
+from vod_provider.program import FailedJobsReport, JobOutcome, PendingOutputs, failed_jobs_report, stack_exports
 
 RUN_STARTED = calendar.timegm(time.strptime("2026-12-03T18:00:00Z", "%Y-%m-%dT%H:%M:%SZ")) + 0.7
 DONE = JobOutcome("a" * 32, "success", None, None, "2026-12-03T17:00:00Z")
@@ -17,16 +18,27 @@ BROKEN_NOW = JobOutcome("c" * 32, "fail", "AIImageJobFailed", "no frames", "2026
 NO_TIME = JobOutcome("d" * 32, "fail", "AIImageJobFailed", "no frames")
 
 
-def test_known_jobs_export_their_job_id_and_status_and_new_ones_what_is_pending() -> None:
-    pending = {"new-cover": {"jobId": "<output jobId>", "status": "<output status>"}}
+PENDING = PendingOutputs({"new-cover": {"jobId": "<output jobId>", "status": "<output status>"}}, {"still": "<output templateId>"})
 
-    exports = job_exports({"done-cover": DONE, "new-cover": NEW}, pending)
 
-    assert exports == {
+@pytest.mark.parametrize(("pending", "expected"), [
+    pytest.param(PENDING, {
         "jobIds": {"done-cover": "a" * 32, "new-cover": "<output jobId>"},
-        "jobs": {"done-cover": {"jobId": "a" * 32, "status": "success"},
-                 "new-cover": {"jobId": "<output jobId>", "status": "<output status>"}},
-    }
+        "jobs": {"done-cover": {"jobId": "a" * 32, "status": "success"}, "new-cover": {"jobId": "<output jobId>", "status": "<output status>"}},
+        "templateIds": {"animated-cover": "f" * 32, "still": "<output templateId>"},
+    }, id="preview: what is not known yet is pending"),
+    pytest.param(None, {
+        "jobIds": {"done-cover": "a" * 32},
+        "jobs": {"done-cover": {"jobId": "a" * 32, "status": "success"}},
+        "templateIds": {"animated-cover": "f" * 32},
+    }, id="up: what is not known (left out by --target) is absent, never a placeholder"),
+])
+def test_known_jobs_and_templates_export_their_ids_and_the_others_depend_on_the_run(
+    pending: PendingOutputs | None, expected: dict[str, Any]
+) -> None:
+    exports = stack_exports({"done-cover": DONE, "new-cover": NEW}, {"animated-cover": "f" * 32, "still": None}, pending)
+
+    assert exports == expected
 
 
 def named(text: str | None) -> list[str]:
