@@ -34,8 +34,9 @@ def load_declared_jobs(pattern: str, project_dir: Path) -> SpecSet:
 
 def failed_job_message(name: str, job_id: str, code: str | None, message: str | None, earlier: bool = False) -> str:
     when = " in an earlier run" if earlier else ""
+    error = f"{code or 'unknown error'}: {message}" if message else code or "unknown error"
     return (
-        f"job {name!r} ({job_id}) failed{when}: {code or 'unknown error'}: {message or ''}. "
+        f"job {name!r} ({job_id}) failed{when}: {error.rstrip('.')}. "
         f"It stays recorded with its JobId and error and is not run again; {RERUN_ADVICE}."
     )
 

@@ -14,7 +14,7 @@ RUN_STARTED = calendar.timegm(time.strptime("2026-12-03T18:00:00Z", "%Y-%m-%dT%H
 DONE = JobOutcome("a" * 32, "success", None, None, "2026-12-03T17:00:00Z")
 NEW = JobOutcome(None, None, None, None)  # a preview of a job not submitted yet
 BROKEN_EARLIER = JobOutcome("b" * 32, "fail", "AIImageJobFailed", "no frames", "2026-12-03T17:59:59Z")
-BROKEN_NOW = JobOutcome("c" * 32, "fail", "AIImageJobFailed", "no frames", "2026-12-03T18:00:00Z")  # same second
+BROKEN_NOW = JobOutcome("c" * 32, "fail", "AIImageJobFailed", "No frames.", "2026-12-03T18:00:00Z")  # same second
 NO_TIME = JobOutcome("d" * 32, "fail", "AIImageJobFailed", "no frames")
 
 
@@ -68,7 +68,7 @@ def test_each_failed_job_is_named_with_its_job_id_error_and_how_to_run_it_again(
     report = failed_jobs_report({"old": BROKEN_EARLIER, "now": BROKEN_NOW}, RUN_STARTED)
 
     assert report == FailedJobsReport(
-        error=f"job 'now' ({'c' * 32}) failed: AIImageJobFailed: no frames. It stays recorded with its JobId and error and "
+        error=f"job 'now' ({'c' * 32}) failed: AIImageJobFailed: No frames. It stays recorded with its JobId and error and "
               "is not run again; to run it again, bump `revision:` in its spec.",
         warning=f"job 'old' ({'b' * 32}) failed in an earlier run: AIImageJobFailed: no frames. It stays recorded with its "
                 "JobId and error and is not run again; to run it again, bump `revision:` in its spec.",
