@@ -15,7 +15,9 @@ from vod_emulator.app import EmulatorApp
 from vod_emulator.auth import AccessKey, RequestVerifier
 from vod_emulator.faults import DEFAULT_QPS, FaultInjector, RateLimiter
 from vod_emulator.models import VodAccount
+from vod_emulator.progress import MODES, TIME
 from vod_emulator.server import EmulatorServer
+from vod_emulator.state import EmulatorState
 from vod_emulator.store import SqliteStore, StateDirError
 
 DEMO_ACCESS_KEY = AccessKey("LTAI5tVodjobsDemoKey0001", "vodjobs-demo-secret-not-for-production")
@@ -67,7 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=Path, help='JSON file {"videos": [...], "templates": [...]} to load at start')
     parser.add_argument("--state-dir", type=Path, help="keep state in SQLite here, across restarts (default: memory only)")
-    parser.add_argument("--job-duration", type=float, default=2.0, help="seconds a job stays 'processing'")
+    parser.add_argument("--job-duration", type=float, default=2.0,
+                        help="seconds a job stays 'processing' in the time progress mode (default: 2)")
+    parser.add_argument(
+        "--job-progress", choices=MODES, default=TIME,
+        help="how jobs end: time (after --job-duration), immediate (at once), manual "
+             "(when POST /_emulator/jobs/<JobId> says success or fail); default: time",
+    )
     parser.add_argument("--random-seed", type=int, help="seed for generated ids (reproducible runs)")
     parser.add_argument(
         "--qps", type=_qps, action="append", default=[], metavar="ACTION=RATE",
@@ -88,16 +96,21 @@ def main(argv: list[str] | None = None) -> int:
         except StateDirError as exc:
             parser.error(str(exc))
     keys = (args.access_key or ([] if args.sts_credential else [DEMO_ACCESS_KEY])) + args.sts_credential
-    limiter = RateLimiter({**DEFAULT_QPS, **dict(args.qps)}, enabled=not args.no_qps_limits)
-    app = EmulatorApp(
-        VodAccount(args.region, args.job_duration, args.random_seed, store=store),
-        RequestVerifier(keys), limiter, FaultInjector(args.random_seed),
+    try:
+        account = VodAccount(args.region, args.job_duration, args.random_seed, store=store, job_progress=args.job_progress)
+    except ValueError as exc:
+        parser.error(f"--job-duration: {exc}")
+    state = EmulatorState(
+        account,
+        RateLimiter({**DEFAULT_QPS, **dict(args.qps)}, enabled=not args.no_qps_limits),
+        FaultInjector(args.random_seed),
     )
     if args.seed:
         try:
-            app.seed(json.loads(args.seed.read_text(encoding="utf-8")))
+            state.seed(json.loads(args.seed.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError) as exc:
             parser.error(f"cannot load seed file {args.seed}: {exc}")
+    app = EmulatorApp(state, RequestVerifier(keys))
     try:
         server = EmulatorServer(app, args.host, args.port)
     except OSError as exc:

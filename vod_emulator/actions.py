@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from vod_emulator import errors, rules
-from vod_emulator.models import STATUS_FAIL, STATUS_PROCESSING, STATUS_SUCCESS, AIImage, Job, Template, Video, VodAccount, iso_utc
+from vod_emulator.entities import STATUS_FAIL, STATUS_PROCESSING, STATUS_SUCCESS, AIImage, Job, Template, Video, iso_utc
+from vod_emulator.models import VodAccount
 
 # CHOICE: parameters an action does not take (the SDK-only OwnerId…, or any other) are ignored, not rejected.
 Params = Mapping[str, str]
@@ -89,6 +90,8 @@ def render_job(job: Job, now: float) -> dict[str, Any]:
 
 
 def render_image_info(job: Job, image: AIImage, now: float) -> dict[str, Any]:
+    """One AIImageInfoList entry; only for a job that has ended with success."""
+    assert job.ends_at is not None, "ListAIImageInfo lists the images of ended jobs only"
     return {
         "AIImageInfoId": image.info_id,
         "JobId": job.job_id,
@@ -96,7 +99,7 @@ def render_image_info(job: Job, image: AIImage, now: float) -> dict[str, Any]:
         "FileURL": signed_url(image.url, now),
         "Format": image.image_format,
         "Score": f"{image.score}",
-        "Version": "1",  # CHOICE: every image is at its first version (nothing changes them)
+        "Version": image.version,  # "the data version ID" (SDK model): an id, like the docs' b547f3f0e199c3b457369f3cf****
         "CreationTime": iso_utc(job.ends_at),  # CHOICE: an image exists from the moment its job finished
     }
 
@@ -119,10 +122,19 @@ def get_video_info(account: VodAccount, params: Params) -> dict[str, Any]:
 
 
 def render_video(video: Video, cover_url: str, region: str) -> dict[str, Any]:
+    """GetVideoInfo's Video: the fields of the SDK model (GetVideoInfoResponseBodyVideo) that apply.
+
+    Left out, always: CustomMediaInfo (deprecated, "no longer returned"), RestoreStatus and
+    RestoreExpiration (only for archived media being restored; these videos are Standard) and
+    Snapshots (only after snapshot jobs, which the emulator does not run). Left out when unset:
+    ReferenceId, Description, Tags, CateId, CateName, UserData, and CoverURL until a cover is set.
+    """
     rendered: dict[str, Any] = {
         "VideoId": video.video_id,
         "Title": video.title,
         "Status": video.status,
+        # CHOICE: the review passed unless the video is blocked (the emulator runs no review).
+        "AuditStatus": "Blocked" if video.status == "Blocked" else "Normal",
         "Duration": video.duration,
         "Size": video.size,
         "CreationTime": iso_utc(video.created_at),
@@ -132,12 +144,13 @@ def render_video(video: Video, cover_url: str, region: str) -> dict[str, Any]:
         "StorageClass": "Standard",
         "DownloadSwitch": "on",
         "AppId": "app-1000000",
+        # CHOICE: the template group VOD documents for media uploaded without transcoding.
+        "TemplateGroupId": "VOD_NO_TRANSCODE",
     }
-    if video.reference_id:
-        rendered["ReferenceId"] = video.reference_id
-    if cover_url:
-        rendered["CoverURL"] = cover_url
-        rendered["Snapshots"] = {"Snapshot": [cover_url]}
+    optional = {"ReferenceId": video.reference_id, "Description": video.description, "Tags": video.tags,
+                "CateId": video.cate_id, "CateName": video.cate_name, "UserData": video.user_data,
+                "CoverURL": cover_url or None}
+    rendered.update({name: value for name, value in optional.items() if value is not None})
     return rendered
 
 

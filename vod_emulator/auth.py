@@ -78,11 +78,11 @@ def _sorted_pairs(pairs: list[tuple[str, str]]) -> str:
 
 def _parse_iso_utc(value: str) -> float:
     if not _ISO_UTC.match(value):
-        raise errors.timestamp_format(value)
+        raise errors.TIMESTAMP_FORMAT(value=value)
     try:
         return float(calendar.timegm(time.strptime(value, "%Y-%m-%dT%H:%M:%SZ")))
     except ValueError:
-        raise errors.timestamp_format(value) from None
+        raise errors.TIMESTAMP_FORMAT(value=value) from None
 
 
 class RequestVerifier:
@@ -99,7 +99,7 @@ class RequestVerifier:
             return self._verify_v3(request)
         if any(name == "Signature" for name, _ in request.query + request.form):
             return self._verify_v1(request)
-        raise errors.incomplete_signature("The request carries neither an Authorization header nor a Signature parameter.")
+        raise errors.INCOMPLETE_SIGNATURE(why="The request carries neither an Authorization header nor a Signature parameter.")
 
     # -- V3 ------------------------------------------------------------------------------
 
@@ -108,25 +108,25 @@ class RequestVerifier:
         algorithm = authorization.partition(" ")[0]
         if algorithm != "ACS3-HMAC-SHA256":
             # ACS3-HMAC-SM3 and ACS3-RSA-SHA256 exist, but the emulator verifies only the SDK default.
-            raise errors.invalid_signature_method(algorithm)
+            raise errors.INVALID_SIGNATURE_METHOD(method=algorithm)
         match = _AUTHORIZATION.match(authorization)
         if not match:
-            raise errors.incomplete_signature("Authorization must read 'ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…'.")
+            raise errors.INCOMPLETE_SIGNATURE(why="Authorization must read 'ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…'.")
         signed = match["signed"].split(";")
         for needed in _V3_MUST_SIGN:
             if needed not in signed:
-                raise errors.incomplete_signature(f"Header {needed} must be present and signed.")
+                raise errors.INCOMPLETE_SIGNATURE(why=f"Header {needed} must be present and signed.")
         for name in request.headers:
             if name.startswith("x-acs-") and name not in signed:
-                raise errors.incomplete_signature(f"Header {name} must be signed.")
+                raise errors.INCOMPLETE_SIGNATURE(why=f"Header {name} must be signed.")
         for name in signed:
             if name not in request.headers:
-                raise errors.incomplete_signature(f"Signed header {name} is not in the request.")
+                raise errors.INCOMPLETE_SIGNATURE(why=f"Signed header {name} is not in the request.")
         key = self._key(match["key"], request.headers.get("x-acs-security-token"))
         body_hash = hashlib.sha256(request.body).hexdigest()
         if request.headers["x-acs-content-sha256"] != body_hash:
             # CHOICE: reported as a signature mismatch (the hash is part of what is signed).
-            raise errors.signature_mismatch(f"x-acs-content-sha256 does not match the body (sha256 {body_hash})")
+            raise errors.SIGNATURE_MISMATCH(server_string_to_sign=f"x-acs-content-sha256 does not match the body (sha256 {body_hash})")
         lines = [
             request.method,
             request.path or "/",
@@ -139,7 +139,7 @@ class RequestVerifier:
         to_sign = "ACS3-HMAC-SHA256\n" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
         expected = hmac.new(key.access_key_secret.encode("utf-8"), to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
         if not hmac.compare_digest(expected, match["signature"]):
-            raise errors.signature_mismatch(to_sign.replace("\n", "\\n"))
+            raise errors.SIGNATURE_MISMATCH(server_string_to_sign=to_sign.replace("\n", "\\n"))
         self._check_time_and_nonce(request.headers["x-acs-date"], request.headers["x-acs-signature-nonce"])
         return Verified("V3", key.access_key_id)
 
@@ -151,15 +151,15 @@ class RequestVerifier:
             if not params.get(needed):
                 raise errors.missing_parameter(needed)
         if params["SignatureMethod"] != "HMAC-SHA1":
-            raise errors.invalid_signature_method(params["SignatureMethod"])
+            raise errors.INVALID_SIGNATURE_METHOD(method=params["SignatureMethod"])
         if params["SignatureVersion"] != "1.0":
-            raise errors.incomplete_signature("SignatureVersion must be 1.0.")
+            raise errors.INCOMPLETE_SIGNATURE(why="SignatureVersion must be 1.0.")
         key = self._key(params["AccessKeyId"], params.get("SecurityToken"))
         unsigned = [(k, v) for k, v in request.query + request.form if k != "Signature"]
         to_sign = f"{request.method}&%2F&{rfc3986(_sorted_pairs(unsigned))}"
         digest = hmac.new(f"{key.access_key_secret}&".encode(), to_sign.encode("utf-8"), hashlib.sha1).digest()
         if not hmac.compare_digest(base64.b64encode(digest).decode("ascii"), params["Signature"]):
-            raise errors.signature_mismatch(to_sign)
+            raise errors.SIGNATURE_MISMATCH(server_string_to_sign=to_sign)
         self._check_time_and_nonce(params["Timestamp"], params["SignatureNonce"])
         return Verified("V1", key.access_key_id)
 
@@ -168,20 +168,20 @@ class RequestVerifier:
     def _key(self, access_key_id: str, token: str | None) -> AccessKey:
         key = self._keys.get(access_key_id)
         if key is None:
-            raise errors.access_key_not_found()
+            raise errors.ACCESS_KEY_NOT_FOUND()
         if key.security_token is not None:
             if token is None:
-                raise errors.security_token_missing()
+                raise errors.SECURITY_TOKEN_MISSING()
             if not hmac.compare_digest(token, key.security_token):
-                raise errors.security_token_mismatch()
+                raise errors.SECURITY_TOKEN_MISMATCH()
             if key.expires_at is not None and self._clock() >= key.expires_at:
-                raise errors.security_token_expired()
+                raise errors.SECURITY_TOKEN_EXPIRED()
         return key
 
     def _check_time_and_nonce(self, timestamp: str, nonce: str) -> None:
         now = self._clock()
         if abs(now - _parse_iso_utc(timestamp)) > ALLOWED_CLOCK_SKEW_SECONDS:
-            raise errors.timestamp_expired(timestamp)
+            raise errors.TIMESTAMP_EXPIRED(value=timestamp)
         with self._lock:
             # A nonce needs remembering only while a replay could still pass the clock check:
             # its timestamp is within the window of its arrival, so for two windows after it.
@@ -189,5 +189,5 @@ class RequestVerifier:
             while self._nonces and next(iter(self._nonces.values())) < horizon:
                 self._nonces.popitem(last=False)
             if nonce in self._nonces:
-                raise errors.nonce_used()
+                raise errors.NONCE_USED()
             self._nonces[nonce] = now

@@ -159,11 +159,16 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._rules: dict[str, FaultRule] = {}
 
-    def set_rules(self, rules: Mapping[str, FaultRule | None], known_actions: Iterable[str]) -> None:
+    @staticmethod
+    def check_actions(rules: Mapping[str, FaultRule | None], known_actions: Iterable[str]) -> None:
+        """ValueError unless every rule names a known action or "*"."""
         known = {*known_actions, "*"}
         unknown = sorted(set(rules) - known)
         if unknown:
             raise ValueError(f"no such action {', '.join(unknown)}; use one of {', '.join(sorted(known))}")
+
+    def set_rules(self, rules: Mapping[str, FaultRule | None], known_actions: Iterable[str]) -> None:
+        self.check_actions(rules, known_actions)
         with self._lock:
             for action, rule in rules.items():
                 if rule is None or rule == FaultRule():

@@ -1,8 +1,8 @@
-"""The emulated VOD account: videos, AI templates and image-AI jobs, as plain objects (no HTTP, no SQL).
+"""The emulated VOD account: videos, AI templates and image-AI jobs, and the service's rules over them.
 
-Every rule of the service lives here or in `rules.py`; `actions.py` only parses and shapes JSON.
-Entities are frozen: a change makes a new object, so readers never see one half-updated.
-State is kept in memory and written through to an optional `StateStore` (SQLite, see store.py).
+No HTTP and no SQL: every rule of the service lives here or in `rules.py`; `actions.py` only parses and
+shapes JSON. The records themselves are in entities.py. State is kept in memory and written through to
+an optional `StateStore` (SQLite, see store.py). When a job ends is the job progress mode's business (progress.py).
 """
 
 from __future__ import annotations
@@ -13,79 +13,36 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 from vod_emulator import errors, rules
+from vod_emulator.entities import (
+    IMAGES_PER_JOB,
+    STATUS_FAIL,
+    STATUS_PROCESSING,
+    STATUS_SUCCESS,
+    VIDEO_STATES,
+    VIDEO_STATES_WITHOUT_SOURCE,
+    AIImage,
+    Job,
+    Template,
+    Video,
+    iso_utc,
+)
+from vod_emulator.progress import TIME, JobProgress
 
-# CHOICE: while a job runs, GetAIImageJobs reports Status "processing" (the docs only list success/fail).
-STATUS_PROCESSING = "processing"
-STATUS_SUCCESS = "success"
-STATUS_FAIL = "fail"
-# CHOICE: a job can run on a video that has its source file; these states have none (or are blocked).
-VIDEO_STATES_WITHOUT_SOURCE = ("Uploading", "UploadFail", "Blocked")
-VIDEO_STATES = ("Uploading", "UploadFail", "UploadSucc", "Transcoding", "TranscodeFail", "Blocked", "Normal")
-IMAGES_PER_JOB = 2  # CHOICE: a successful job yields two images (the docs' example shows one or more)
+# The records are imported from here by older code (store.py, tests); they live in entities.py.
+__all__ = [
+    "STATUS_FAIL", "STATUS_PROCESSING", "STATUS_SUCCESS", "VIDEO_STATES", "VIDEO_STATES_WITHOUT_SOURCE",
+    "AIImage", "Job", "JobEndedError", "StateStore", "Template", "UnknownJobError", "Video", "VodAccount", "iso_utc",
+]
 
-
-def iso_utc(epoch: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
-
-
-@dataclass(frozen=True)
-class Video:
-    video_id: str
-    title: str = ""
-    status: str = "Normal"
-    fail_ai_jobs: bool = False  # seeded so that every image-AI job on it fails
-    reference_id: str | None = None
-    duration: float = 60.0
-    size: int = 10_485_760
-    created_at: float = 0.0
+class UnknownJobError(LookupError):
+    """No job has this JobId (an admin call named it)."""
 
 
-@dataclass(frozen=True)
-class Template:
-    template_id: str
-    name: str
-    template_type: str
-    config: str
-    created_at: float
-    modified_at: float
-    is_default: bool = False
-    source: str = "Custom"
-
-
-@dataclass(frozen=True)
-class AIImage:
-    """One image a successful job produced (an entry of ListAIImageInfo once the job is done)."""
-
-    info_id: str
-    url: str
-    score: float
-    image_format: str
-
-
-@dataclass(frozen=True)
-class Job:
-    job_id: str
-    video_id: str
-    template_id: str
-    template_config: str  # snapshot taken at submission
-    user_data: str | None
-    pipeline_id: str | None
-    created_at: float
-    ends_at: float
-    fails: bool
-    images: tuple[AIImage, ...] = ()
-
-    def status(self, now: float) -> str:
-        if now < self.ends_at:
-            return STATUS_PROCESSING
-        return STATUS_FAIL if self.fails else STATUS_SUCCESS
-
-    def sets_cover(self) -> bool:
-        return bool(json.loads(self.template_config or "{}").get("SetDefaultCover") == "true")
+class JobEndedError(ValueError):
+    """The job has already ended; an ended job never changes."""
 
 
 class StateStore(Protocol):
@@ -100,7 +57,10 @@ class StateStore(Protocol):
 
 
 class VodAccount:
-    """One account in one region. Thread-safe; time comes from an injectable clock."""
+    """One account in one region. Thread-safe; time comes from an injectable clock.
+
+    `job_duration` (seconds) and `job_progress` (a mode of progress.MODES) start the job progress setting.
+    """
 
     def __init__(
         self,
@@ -109,9 +69,10 @@ class VodAccount:
         seed: int | None = None,
         clock: Callable[[], float] = time.time,
         store: StateStore | None = None,
+        job_progress: str = TIME,
     ) -> None:
         self.region = region
-        self.job_duration = job_duration
+        self._progress = JobProgress(job_progress, job_duration)
         self._clock = clock
         self._random = random.Random(seed)  # the one source of every generated id and score
         self._lock = threading.Lock()
@@ -124,9 +85,26 @@ class VodAccount:
             self.videos = {v.video_id: v for v in videos}
             self.templates = {t.template_id: t for t in templates}
             self.jobs = {j.job_id: j for j in jobs}
+        self._ids_in_use = {*self.templates, *self.jobs, *(
+            i for j in self.jobs.values() for image in j.images for i in (image.info_id, image.version, image.output_id))}
 
     def now(self) -> float:
         return self._clock()
+
+    @property
+    def job_progress(self) -> JobProgress:
+        with self._lock:
+            return self._progress
+
+    def set_job_progress(self, progress: JobProgress) -> None:
+        """Jobs submitted from now on progress this way; jobs already submitted keep their end."""
+        with self._lock:
+            self._progress = progress
+
+    @property
+    def job_duration(self) -> float:
+        """Seconds a job stays processing in the `time` mode."""
+        return self.job_progress.job_duration
 
     def new_request_id(self) -> str:
         with self._lock:
@@ -137,7 +115,8 @@ class VodAccount:
         # A restarted emulator with the same --random-seed replays its ids; skip those in use.
         while True:
             candidate = f"{self._random.getrandbits(128):032x}"
-            if candidate not in self.jobs and candidate not in self.templates:
+            if candidate not in self._ids_in_use:
+                self._ids_in_use.add(candidate)
                 return candidate
 
     # -- seeding (admin) -------------------------------------------------------------------
@@ -167,6 +146,7 @@ class VodAccount:
             self.videos.clear()
             self.templates.clear()
             self.jobs.clear()
+            self._ids_in_use.clear()
             if self._store:
                 self._store.clear()
 
@@ -185,21 +165,40 @@ class VodAccount:
         with self._lock:
             video = self._video_locked(video_id)
             if video.status in VIDEO_STATES_WITHOUT_SOURCE:
-                raise errors.video_illegal_status(video.status)
+                raise errors.VIDEO_ILLEGAL_STATUS(status=video.status)
             template = self._template_locked(template_id)
             if template.template_type != "AIImage":
                 # CHOICE: a template of another type is an invalid parameter, not a missing template.
-                raise errors.invalid_parameter("AITemplateId", f"Template {template_id} is of type {template.template_type}, not AIImage.")
+                raise errors.INVALID_PARAMETER(name="AITemplateId", why=f"Template {template_id} is of type {template.template_type}, not AIImage.")
             now = self._clock()
             job_id = self._new_id_locked()
             job = Job(job_id, video_id, template_id, template.config, user_data, pipeline_id,
-                      created_at=now, ends_at=now + self.job_duration, fails=video.fail_ai_jobs)
-            if not job.fails:
+                      created_at=now, ends_at=self._progress.ends_at(now), fails=video.fail_ai_jobs)
+            # A job whose outcome is known now gets its images now; a manual one when its admin call ends it.
+            if job.ends_at is not None and not job.fails:
                 job = dataclasses.replace(job, images=self._images_locked(job))
-            self.jobs[job_id] = job
-            if self._store:
-                self._store.put_job(job)
+            self._put_job_locked(job)
         return job
+
+    def finish_job(self, job_id: str, succeeded: bool) -> Job:
+        """End a job that is still processing, now: success (with its images) or fail. The admin's call."""
+        with self._lock:
+            job = self.jobs.get(job_id)
+            if job is None:
+                raise UnknownJobError(f"no job {job_id}")
+            now = self._clock()
+            if job.status(now) != STATUS_PROCESSING:
+                raise JobEndedError(f"job {job_id} has already ended ({job.status(now)}); an ended job never changes")
+            # CHOICE: the admin's word decides the outcome; FailAIJobs is not consulted.
+            images = (job.images or self._images_locked(job)) if succeeded else ()
+            ended = dataclasses.replace(job, ends_at=now, fails=not succeeded, images=images)
+            self._put_job_locked(ended)
+        return ended
+
+    def _put_job_locked(self, job: Job) -> None:
+        self.jobs[job.job_id] = job
+        if self._store:
+            self._store.put_job(job)
 
     def get_ai_image_jobs(self, job_ids: list[str]) -> list[Job]:
         rules.require_region("GetAIImageJobs", self.region, rules.SUBMIT_REGIONS)
@@ -214,16 +213,20 @@ class VodAccount:
         with self._lock:
             self._video_locked(video_id)
             done = [j for j in self.jobs.values() if j.video_id == video_id and j.status(now) == STATUS_SUCCESS]
-        return [(job, image) for job in sorted(done, key=lambda j: (j.ends_at, j.job_id)) for image in job.images]
+        return [(job, image) for job in sorted(done, key=Job.finish_order) for image in job.images]
 
     def _images_locked(self, job: Job) -> tuple[AIImage, ...]:
         extension = "png" if json.loads(job.template_config or "{}").get("Format") == "png" else "gif"
+        # CHOICE: the files are named after an output id of their own, numbered -00001, -00002 (the docs'
+        # example `<VideoId>/image/ai/b0a7612554d6400013-0****.gif` shares nothing with its JobId).
+        output_id = self._new_id_locked()
         return tuple(
             AIImage(
                 info_id=self._new_id_locked(),
-                url=f"http://outin-emulator.oss-{self.region}.aliyuncs.com/{job.video_id}/image/ai/{job.job_id}-{n:05d}.{extension}",
+                url=f"http://outin-emulator.oss-{self.region}.aliyuncs.com/{job.video_id}/image/ai/{output_id}-{n:05d}.{extension}",
                 score=round(self._random.uniform(3.0, 9.0), 6),
                 image_format=extension,
+                version=self._new_id_locked(),
             )
             for n in range(1, IMAGES_PER_JOB + 1)
         )
@@ -237,20 +240,20 @@ class VodAccount:
             found = self.videos.get(video_id) if video_id is not None else next(
                 (v for v in self.videos.values() if v.reference_id == reference_id), None)
             if found is None:
-                raise errors.video_not_found()
+                raise errors.VIDEO_NOT_FOUND()
             video = found
             # CHOICE: SetDefaultCover makes the best-scored image of the latest successful job the cover.
             covering = [j for j in self.jobs.values()
                         if j.video_id == video.video_id and j.status(now) == STATUS_SUCCESS and j.sets_cover() and j.images]
         if not covering:
             return video, ""
-        latest = max(covering, key=lambda j: (j.ends_at, j.job_id))
+        latest = max(covering, key=Job.finish_order)
         return video, max(latest.images, key=lambda i: i.score).url
 
     def _video_locked(self, video_id: str) -> Video:
         video = self.videos.get(video_id)
         if video is None:
-            raise errors.video_not_found()
+            raise errors.VIDEO_NOT_FOUND()
         return video
 
     # -- AI templates ----------------------------------------------------------------------
@@ -291,7 +294,7 @@ class VodAccount:
         with self._lock:
             template = self._template_locked(template_id)
             if template.is_default:
-                raise errors.default_template_not_deletable()
+                raise errors.DEFAULT_TEMPLATE_NOT_DELETABLE()
             del self.templates[template_id]
             if self._store:
                 self._store.delete_template(template_id)
@@ -321,5 +324,5 @@ class VodAccount:
     def _template_locked(self, template_id: str) -> Template:
         template = self.templates.get(template_id)
         if template is None:
-            raise errors.ai_template_not_found()
+            raise errors.AI_TEMPLATE_NOT_FOUND()
         return template

@@ -1,11 +1,13 @@
-"""The emulator as a real threaded HTTP server on a loopback address."""
+"""The emulator as a real threaded HTTP server on a loopback address: bytes in, routes.dispatch, bytes out."""
 
 from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from vod_emulator import routes
 from vod_emulator.app import EmulatorApp
+from vod_emulator.http_request import HttpRequest
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -17,7 +19,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = {name.lower(): value for name, value in self.headers.items()}
-        response = self.server.app.handle(self.command, self.path, headers, body)
+        response = routes.dispatch(self.server.app, HttpRequest.from_target(self.command, self.path, headers, body))
         if response.drop_connection:
             # The action ran; the caller sees the connection close with no answer at all.
             self.close_connection = True

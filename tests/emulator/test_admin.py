@@ -57,6 +57,7 @@ def test_bad_admin_requests_get_plain_admin_errors(start_emulator: StartEmulator
         404, "no admin endpoint POST /_emulator/SubmitAIImageJob")
     status, message = admin_error(f"{process.url}/_emulator/videos", "POST", [{"VideoId": "v", "Colour": "red"}])
     assert (status, message) == (400, "POST /_emulator/videos: unknown video field(s) Colour; known: "
-                                      "Duration, FailAIJobs, ReferenceId, Size, Status, Title, VideoId")
+                                      "CateId, CateName, Description, Duration, FailAIJobs, ReferenceId, Size, "
+                                      "Status, Tags, Title, UserData, VideoId")
     assert admin_error(f"{process.url}/_emulator/templates", "POST", {"TemplateName": "t", "TemplateType": "Other"})[0] == 400
     assert process.requests() == []

@@ -8,7 +8,6 @@ field the docs name must come back filled.
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,8 +28,8 @@ from alibabacloud_vod20170321.models import (
     UpdateAITemplateRequest,
 )
 
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
-from tests.emulator.conftest import wait_for
+from tests.conftest import TEMPLATE, VIDEOS
+from tests.emulator.conftest import new_video, sdk_client, wait_for
 from tests.support.emulator_process import EmulatorProcess
 
 ALGORITHMS = pytest.mark.parametrize("algorithm", [None, "v2"], ids=["V3 (SDK default)", "V1 (signature_algorithm=v2)"])
@@ -41,23 +40,9 @@ TEMPLATE_INFO_FIELDS = ("template_id", "template_name", "template_type", "templa
                         "creation_time", "modify_time")
 
 
-def sdk_client(emulator: EmulatorProcess, secret: str = TEST_KEY.access_key_secret, algorithm: str | None = None) -> Client:
-    return Client(Config(
-        access_key_id=TEST_KEY.access_key_id, access_key_secret=secret, region_id="cn-shanghai",
-        endpoint=urlsplit(emulator.url).netloc, protocol="http", signature_algorithm=algorithm,
-    ))
-
-
 def assert_filled(model: Any, *fields: str) -> None:
     empty = [name for name in fields if getattr(model, name) in (None, "", [])]
     assert not empty, f"{type(model).__name__} came back without {empty}: {model.to_map()}"
-
-
-def new_video(emulator: EmulatorProcess) -> str:
-    """A video only this test uses, so other tests' jobs cannot change what it sees."""
-    video_id = uuid.uuid4().hex
-    emulator.seed([video_id], [])
-    return video_id
 
 
 def sdk_error(call: Any) -> tuple[int | None, str | None]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from vod_emulator.auth import ALLOWED_CLOCK_SKEW_SECONDS, AccessKey, RawRequest, RequestVerifier
 from vod_emulator.errors import ApiError
 from vod_emulator.models import Video, VodAccount
-from vod_emulator.store import SqliteStore, StateDirError
+from vod_emulator.store import DATABASE_NAME, SqliteStore, StateDirError
 
 VIDEO, GIF = "v" * 32, '{"Format":"gif","SetDefaultCover":"true"}'
 
@@ -74,6 +76,43 @@ def test_the_store_brings_back_everything_and_a_replayed_seed_skips_ids_in_use(t
     assert after.jobs[job.job_id] == job
     assert again.job_id not in (job.job_id, template.template_id)
     assert {i.info_id for i in again.images}.isdisjoint({i.info_id for i in job.images})
+
+
+# The schema 1 layout, as emulators before job progress modes wrote it.
+SCHEMA_1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE videos (video_id TEXT PRIMARY KEY, title TEXT NOT NULL, status TEXT NOT NULL, fail_ai_jobs INTEGER NOT NULL,
+    reference_id TEXT, duration REAL NOT NULL, size INTEGER NOT NULL, created_at REAL NOT NULL);
+CREATE TABLE templates (template_id TEXT PRIMARY KEY, name TEXT NOT NULL, template_type TEXT NOT NULL, config TEXT NOT NULL,
+    created_at REAL NOT NULL, modified_at REAL NOT NULL, is_default INTEGER NOT NULL, source TEXT NOT NULL);
+CREATE TABLE jobs (job_id TEXT PRIMARY KEY, video_id TEXT NOT NULL, template_id TEXT NOT NULL, template_config TEXT NOT NULL,
+    user_data TEXT, pipeline_id TEXT, created_at REAL NOT NULL, ends_at REAL NOT NULL, fails INTEGER NOT NULL,
+    images TEXT NOT NULL);
+INSERT INTO meta VALUES ('region', 'cn-shanghai'), ('schema', '1');
+INSERT INTO videos VALUES ('vvvv', 'old video', 'Normal', 1, 'ref-000001', 12.5, 2048, 1700000000.0);
+INSERT INTO templates VALUES ('tttt', 'old', 'AIImage', '{}', 1700000000.0, 1700000000.0, 1, 'Custom');
+INSERT INTO jobs VALUES ('jjjj', 'vvvv', 'tttt', '{}', NULL, NULL, 1700000000.0, 1700000002.0, 0,
+    '[{"info_id": "iiii", "url": "http://o/vvvv/image/ai/jjjj-00001.gif", "score": 5.5, "image_format": "gif"}]');
+"""
+
+
+def test_a_schema_1_state_dir_is_migrated_in_place_and_then_holds_jobs_waiting_for_an_end(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / DATABASE_NAME) as old:
+        old.executescript(SCHEMA_1)
+
+    store = SqliteStore(tmp_path, "cn-shanghai")
+    [video], [template], [job] = store.load()
+    waiting = dataclasses.replace(job, job_id="kkkk", ends_at=None, images=())
+    store.put_job(waiting)
+    store.put_video(dataclasses.replace(video, video_id="wwww", description="d", cate_id=3))
+    store.close()
+    reopened = SqliteStore(tmp_path, "cn-shanghai").load()
+
+    assert (video.video_id, video.fail_ai_jobs, video.reference_id, video.description) == ("vvvv", True, "ref-000001", None)
+    assert (template.template_id, template.is_default) == ("tttt", True)
+    assert (job.ends_at, job.images[0].info_id, job.images[0].score) == (1700000002.0, "iiii", 5.5)
+    assert job.images[0].version == hashlib.md5(b"version:iiii").hexdigest()
+    assert reopened[2] == [job, waiting] and (reopened[0][1].description, reopened[0][1].cate_id) == ("d", 3)
 
 
 def test_a_state_dir_serves_one_region_only(tmp_path: Path) -> None:
