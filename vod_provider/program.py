@@ -92,8 +92,9 @@ def failed_jobs_report(outcomes: Mapping[str, JobOutcome], run_started: float | 
     """A job that failed in this run fails it; one that failed earlier is a warning, unless `fail_on_failed_jobs`. Pure.
 
     `run_started` is when this run's program started (epoch seconds), None in a preview, which submits nothing and
-    so always goes on (`vodjobs:failOnFailedJobs` applies to `up` only). A job failed in this run when it was
-    submitted (output submittedAt, whole seconds, from the same machine's clock) after the program started.
+    so always goes on. A job failed in this run when it was submitted (output submittedAt, whole seconds, from the
+    same machine's clock) after the program started. `fail_on_failed_jobs` (vodjobs:failOnFailedJobs) fails every
+    run that is not a preview: `up`, and `refresh`/`destroy --run-program`, which Pulumi does not tell apart from it.
     """
     failed = sorted(name for name, outcome in outcomes.items() if outcome.status == "fail")
     if run_started is None:
