@@ -6,7 +6,7 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint unit test-e2e chaos recover bench-emulator bench-scale clean ci-preview ci-up
+.PHONY: setup demo test lint unit test-e2e chaos recover bench-emulator bench-scale clean ci-preview ci-up ci-recover
 
 setup:
 	@scripts/setup
@@ -58,9 +58,24 @@ ci-preview:
 	@$(VODJOBS) preview --stack $(STACK) --format $(FORMAT) $(if $(SUMMARY_FILE),--summary-file $(SUMMARY_FILE))
 
 # A merge: submit what the specs declare and the stack does not hold yet. Fails fast on another run's lock.
+# With a journal that outlives the runner (state on s3:// / OSS, or vodjobs:journalUrl), per-step checkpoints are
+# skipped (journal-mode): they rewrite the whole state object after every job (O(N²) bytes to the bucket), and the
+# journal holds every JobId of a run that dies before its one checkpoint at the end (README "Large spec sets").
 ci-up:
 	$(require-stack)
-	pulumi up --yes --skip-preview --non-interactive --stack $(STACK)
+	@$(journal-mode); pulumi up --yes --skip-preview --non-interactive --stack $(STACK)
+
+# After a runner died mid-up (its lock left behind, its disk gone): settle what it left in doubt, remove its lock, up.
+# Run it only where no other up of the stack can be alive: the recipes run it in the up's own concurrency group.
+SETTLE_SECONDS ?= 900
+ci-recover:
+	$(require-stack)
+	@$(journal-mode); $(VODJOBS) recover --stack $(STACK) --settle-seconds $(SETTLE_SECONDS) --cancel-stale-lock --up
+
+journal-mode = if $(VODJOBS) journal where --stack $(STACK); then \
+	  echo "$@: the journal outlives this runner, so PULUMI_SKIP_CHECKPOINTS=true (one state write at the end)"; \
+	  export PULUMI_SKIP_CHECKPOINTS=true; \
+	else echo "$@: the journal is local to this runner, so per-step checkpoints stay on"; fi
 
 # 1,000 jobs: naive SDK loop, engine floor and vodjobs side by side (about 4 minutes); JOBS=5000 for the growth run.
 JOBS ?= 1000

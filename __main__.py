@@ -1,6 +1,7 @@
 """The vodjobs Pulumi program: one AIImageJob per job declared in the spec files; exports their JobIds."""
 
 import asyncio
+import os
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from vod_provider.program import (
     JobOutcome,
     PendingOutputs,
     SpecsNotFoundError,
+    ci_journal_warning,
     failed_jobs_report,
     load_declared_jobs,
     stack_exports,
@@ -29,6 +31,10 @@ try:
 except (SpecError, SpecsNotFoundError) as exc:
     # Raised before any resource is registered: an invalid spec submits nothing.
     raise pulumi.RunError(str(exc)) from None
+
+journal_warning = ci_journal_warning(lambda key: config.get(key.removeprefix("vodjobs:")), os.environ, Path.cwd())
+if journal_warning and not pulumi.runtime.is_dry_run():
+    pulumi.log.warn(journal_warning)
 
 templates = {template.name: AITemplate(template) for template in declared.templates}
 # A job naming a template takes its id as an input, so Pulumi creates the template first and deletes it last.
@@ -63,7 +69,7 @@ async def _export_outputs() -> None:
     report = failed_jobs_report(outcomes, None if dry_run else RUN_STARTED, fail_on_failed_jobs)
     if report.warning:
         # Failed in an earlier run, which said so: named again, while the rest of this run goes on.
-        pulumi.warn(report.warning)
+        pulumi.log.warn(report.warning)
     if report.error:
         # The jobs are already recorded in state; failing the run makes the pipeline say so.
         raise pulumi.RunError(report.error)

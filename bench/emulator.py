@@ -16,45 +16,24 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from tests.support.emulator_process import AccessKeyPair  # noqa: E402
+from tests.support.emulators import emulators  # noqa: E402
 from vod_provider.api.client import VodClient  # noqa: E402
 from vod_provider.api.credentials import Credentials  # noqa: E402
 
 KEY_ID, SECRET = "LTAI5tVodjobsBenchKey001", "vodjobs-bench-secret"
 VIDEO, TEMPLATE = "b" * 32, "c" * 32
-
-
-def start_emulator(state_dir: Path | None) -> tuple[subprocess.Popen[str], str]:
-    command = [sys.executable, "-m", "vod_emulator", "--port", "0", "--access-key", f"{KEY_ID}:{SECRET}",
-               "--no-qps-limits", "--job-duration", "3600"]
-    if state_dir is not None:
-        command += ["--state-dir", str(state_dir)]
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if "listening on " not in line:
-        process.kill()
-        raise SystemExit(f"the emulator did not start: {line}{process.stdout.read()}")
-    return process, line.split("listening on ", 1)[1].split()[0]
-
-
-def admin(url: str, route: str, payload: object) -> None:
-    request = urllib.request.Request(f"{url}/_emulator/{route}", data=json.dumps(payload).encode(), method="POST")
-    urllib.request.urlopen(request, timeout=10).read()
 
 
 def run_clients(url: str, clients: int, seconds: float) -> tuple[int, int, list[float], float]:
@@ -99,16 +78,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--memory", action="store_true", help="no --state-dir: keep the emulator's state in memory only")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="vod-bench-") as tmp:
-        process, url = start_emulator(None if args.memory else Path(tmp))
-        try:
-            admin(url, "videos", {"VideoId": VIDEO, "Title": "bench"})
-            admin(url, "templates", {"TemplateId": TEMPLATE, "TemplateName": "bench", "TemplateType": "AIImage",
-                                     "TemplateConfig": '{"Format":"gif","SetDefaultCover":"false"}'})
-            ok, failed, latencies, elapsed = run_clients(url, args.clients, args.seconds)
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    with tempfile.TemporaryDirectory(prefix="vod-bench-") as tmp, emulators(AccessKeyPair(KEY_ID, SECRET)) as fleet:
+        emulator = fleet.start("--no-qps-limits", job_duration=3600, state_dir=None if args.memory else Path(tmp), seed=False)
+        emulator.seed([VIDEO], [TEMPLATE])
+        ok, failed, latencies, elapsed = run_clients(emulator.url, args.clients, args.seconds)
     if not latencies:
         print(f"SubmitAIImageJob: no successful call in {elapsed:.2f} s ({failed} errors)")
         return 1

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROC = Path("/proc")
+from tests.support.process_tree import PROC, descendants, stat_fields
 
 
 @dataclass
@@ -51,40 +51,9 @@ class Finished:
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _stat_fields(pid: int) -> list[str] | None:
-    try:
-        stat = (PROC / str(pid) / "stat").read_text()
-    except OSError:
-        return None
-    # The command name may hold spaces and parentheses: the fields after the last ')' are fixed (field 3 on).
-    return stat[stat.rfind(")") + 2:].split()
-
-
 def _cpu_seconds(pid: int) -> float | None:
-    fields = _stat_fields(pid)
+    fields = stat_fields(pid)
     return None if fields is None else (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def _children_by_parent() -> dict[int, list[int]]:
-    children: dict[int, list[int]] = {}
-    for entry in PROC.iterdir():
-        if not entry.name.isdigit():
-            continue
-        fields = _stat_fields(int(entry.name))
-        if fields is None:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-    return children
-
-
-def _descendants(root: int) -> list[int]:
-    children = _children_by_parent()
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo += children.get(pid, [])
-    return found
 
 
 def _peak_rss(pid: int) -> int:
@@ -125,7 +94,7 @@ def run_watched(command: Sequence[str], cwd: Path, env: Mapping[str, str], inter
 
     def poll() -> None:
         while not done.is_set():
-            for pid in _descendants(process.pid):
+            for pid in [process.pid, *descendants(process.pid)]:
                 if pid not in roles:
                     roles[pid] = "cli" if pid == process.pid else classify(_cmdline(pid))
                 role = roles[pid]

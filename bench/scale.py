@@ -52,6 +52,7 @@ from bench.scale_projects import (  # noqa: E402
 )
 from bench.scale_report import render_table, targets_for  # noqa: E402
 from tests.support.emulator_process import AccessKeyPair, EmulatorProcess  # noqa: E402
+from tests.support.emulators import emulators  # noqa: E402
 
 KEY = AccessKeyPair("LTAI5tVodjobsBenchKey001", "vodjobs-bench-secret")
 TEMPLATE = hashlib.md5(b"bench-template").hexdigest()
@@ -203,8 +204,8 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     jobs = make_jobs(args.jobs + 1)
     known, extra = jobs[:-1], jobs[-1]
     flags = {} if args.per_step_checkpoints else RECOMMENDED_FLAGS
-    emulator = EmulatorProcess(KEY, job_duration=args.job_duration).start()  # the documented QPS limits
-    try:
+    with emulators(KEY) as fleet:
+        emulator = fleet.start(job_duration=args.job_duration, seed=False)  # the documented QPS limits
         emulator.seed([job.video_id for job in jobs], [TEMPLATE])
         log = EmulatorLog(emulator)
         naive = run_naive(log, emulator.url, known)
@@ -217,8 +218,6 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         print("vodjobs: status", file=sys.stderr)
         settle()
         vodjobs_ops["status"] = measure(log, lambda: vodjobs_status(vodjobs))
-    finally:
-        emulator.stop()
     return {
         "jobs": args.jobs,
         "flags": flags,

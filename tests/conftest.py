@@ -11,6 +11,7 @@ import pytest
 # tests/emulator/test_*.py (another owner's) still import TEST_KEY, VIDEOS and TEMPLATE from here: keep them imported.
 from tests.support.account import OTHER_TEMPLATE, TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
+from tests.support.emulators import emulators
 from tests.support.pulumi_stack import PulumiStack, find_pulumi
 from tests.support.s3_server import S3Server
 from tests.support.scripted_server import ScriptedServer
@@ -25,12 +26,8 @@ _stack_numbers = itertools.count(1)
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[EmulatorProcess]:
     """One emulator for the session; tests count their own calls from a log position."""
-    process = EmulatorProcess(TEST_KEY, job_duration=0.5).start()
-    try:
-        process.seed(list(VIDEOS.values()), [TEMPLATE, OTHER_TEMPLATE])
-        yield process
-    finally:
-        process.stop()
+    with emulators() as fleet:
+        yield fleet.start(job_duration=0.5, templates=(TEMPLATE, OTHER_TEMPLATE))
 
 
 @pytest.fixture(scope="session")

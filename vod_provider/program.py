@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import calendar
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from vod_provider.errors import VodjobsError
+from vod_provider.safety.journal_location import (
+    CONFIG_JOURNAL_DIR,
+    CONFIG_JOURNAL_URL,
+    describe_for_ci,
+    journal_location,
+    stack_backend_url,
+)
 from vod_provider.spec.loader import SpecSet, find_spec_files, load_spec_files
 
 # Stack config `vodjobs:failOnFailedJobs` (default false): `pulumi up` fails while the stack holds a failed job.
@@ -121,3 +128,13 @@ def _submitted_since(outcome: JobOutcome, run_started: float) -> bool:
     except ValueError:
         return False  # no time recorded: not this run's doing
     return submitted >= int(run_started)  # submittedAt is truncated to the second
+
+
+def ci_journal_warning(get_config: Callable[[str], str | None], environ: Mapping[str, str], project_dir: Path) -> str | None:
+    """The one warning an `up` on a CI runner (CI=true) gets when the stack's journal would die with that runner."""
+    settings = {key: value for key in (CONFIG_JOURNAL_URL, CONFIG_JOURNAL_DIR) if (value := get_config(key))}
+    try:
+        location = journal_location(settings, stack_backend_url(project_dir, environ), project_dir)
+    except VodjobsError:
+        return None  # the provider reports the setting's problem itself, before any submit
+    return describe_for_ci(location, environ)

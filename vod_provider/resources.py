@@ -73,9 +73,8 @@ class AIImageJobProvider(ConfiguredProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         key = olds.get("journalKey")
-        if key and RUNTIME.journal().holds_job(str(key), id_):
-            # The state has this JobId now: its journal entry can go (pruned at the next open).
-            RUNTIME.journal().record("recorded", str(key), jobId=id_, durable=False)
+        if key:
+            _settle(str(key), id_)
         changes = diff_job(olds, news)
         if changes:
             described = ["userData changed (secret, not shown)" if c.field == "userData" and news.get("userDataSecret")
@@ -135,6 +134,16 @@ class AIImageJobProvider(ConfiguredProvider):
 
 class AdoptedJobNotFoundError(VodjobsError):
     """An adopted JobId is unknown to the service."""
+
+
+def _settle(key: str, job_id: str) -> None:
+    """The state has this JobId now: its journal entries can go. Best effort: settling saves work, it adds no safety."""
+    try:
+        journal = RUNTIME.journal()
+        if journal.holds_job(key, job_id):
+            journal.settle(key, job_id)
+    except VodjobsError as error:
+        report(f"{key}: the submission journal could not be tidied ({error}); it is tried again next run")
 
 
 def _label(props: dict[str, Any]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.chaos.conftest import assert_exactly_once, scaled, throttle_codes, vodjobs, write_many
+from tests.support.chaos import assert_exactly_once, scaled, throttle_codes, write_many
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
 
@@ -50,7 +50,7 @@ def test_lost_answers_are_named_and_the_documented_recovery_ends_with_state_equa
     assert "x-acs-signature-nonce" in first.output
     fresh_emulator.clear_faults()
 
-    recovered = vodjobs(chaos_stack, "recover", "--stack", chaos_stack.name, "--settle-seconds", "10", "--up")
+    recovered = chaos_stack.vodjobs("recover", "--stack", chaos_stack.name, "--settle-seconds", "10", "--up")
 
     assert recovered.returncode == 0, recovered.stdout + recovered.stderr
     assert recovered.stdout.count("found in the service as JobId") == len(dropped)

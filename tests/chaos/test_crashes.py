@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos.conftest import assert_exactly_once, emulator_jobs, scaled, vodjobs, write_many
-from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEST_KEY
+from tests.support.chaos import assert_exactly_once, emulator_jobs, scaled, write_many
 from tests.support.emulator_process import EmulatorProcess
+from tests.support.emulators import reseed
 from tests.support.pulumi_stack import PulumiStack
 from tests.support.waiting import wait_for
 from vod_provider.safety.recovery import project_processes
@@ -51,8 +52,7 @@ def test_a_killed_run_recovers_with_every_job_exactly_once(
     target: str, checkpoints: str, new_stack: PulumiStack, chaos_emulator: EmulatorProcess
 ) -> None:
     for trial in range(TRIALS):
-        chaos_emulator.reset()
-        chaos_emulator.seed(list(VIDEOS.values()), [TEMPLATE])
+        reseed(chaos_emulator)
         stack = PulumiStack(new_stack.project_dir.parent / f"trial-{trial}", f"{new_stack.name}t{trial}",
                             Path(new_stack.env["PULUMI_HOME"]))
         stack.init(chaos_emulator.url, TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
@@ -66,7 +66,7 @@ def test_a_killed_run_recovers_with_every_job_exactly_once(
         kill_target(stack, up, target)
         up.wait(timeout=120)
 
-        recovered = vodjobs(stack, "recover", "--stack", stack.name, "--settle-seconds", "5", "--grace-seconds", "10", "--up")
+        recovered = stack.vodjobs("recover", "--stack", stack.name, "--settle-seconds", "5", "--grace-seconds", "10", "--up")
         assert recovered.returncode == 0, f"trial {trial} (killed after {kill_after}): {recovered.stdout}{recovered.stderr}"
         print(f"trial {trial}: {target} killed after {kill_after} submits; recovery said:",
               *[line for line in recovered.stdout.splitlines() if line.startswith("vodjobs")], sep="\n  ")

@@ -7,7 +7,6 @@ on a DIY backend in a real S3-compatible server process, the real emulator count
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,44 +16,20 @@ from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.ci_pipeline import Pipeline, github_steps, gitlab_steps
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.golden import assert_matches_golden
-from tests.support.pulumi_stack import PASSPHRASE
+from tests.support.pulumi_stack import PASSPHRASE, checkpoint_resources
 from tests.support.s3_server import S3Server
+from tests.support.specs import animated_cover, job, job_entries, spec_yaml, templated_job, two_covers
 from tests.support.waiting import wait_for
 
 _buckets = itertools.count(1)
 
-COVERS = f"""
-    jobs:
-      trailer-cover:
-        videoId: {VIDEOS["trailer"]}
-        templateId: {TEMPLATE}
-        userData:
-          Extend:
-            campaign: spring
-      keynote-cover:
-        videoId: {VIDEOS["keynote"]}
-        templateId: {TEMPLATE}
-    """
+COVERS = two_covers()
 
-# The pull request: one job changed, one added beside it, two more in a new file with a new template.
-PR_COVERS = COVERS.replace("campaign: spring", "campaign: summer") + f"""
-      interview-cover:
-        videoId: {VIDEOS["interview"]}
-        templateId: {TEMPLATE}
-    """
-PR_LAUNCH = f"""
-    templates:
-      animated-cover:
-        format: gif
-        setDefaultCover: true
-    jobs:
-      launch-teaser-gif:
-        videoId: {VIDEOS["teaser"]}
-        template: animated-cover
-      launch-trailer-gif:
-        videoId: {VIDEOS["trailer"]}
-        template: animated-cover
-    """
+# The pull request: one job changed, one added beside it (after a blank line: the golden files
+# name its line), two more in a new file with a new template.
+PR_COVERS = two_covers("summer") + "\n" + job_entries({"interview-cover": job(VIDEOS["interview"])})
+PR_LAUNCH = spec_yaml({"launch-teaser-gif": templated_job(VIDEOS["teaser"]), "launch-trailer-gif": templated_job(VIDEOS["trailer"])},
+                      templates=animated_cover())
 MAIN = {"covers.yaml": COVERS}
 PULL_REQUEST = {"covers.yaml": PR_COVERS, "launch.yaml": PR_LAUNCH}
 
@@ -112,9 +87,8 @@ def test_a_pull_request_previews_its_jobs_and_its_merge_submits_exactly_them(
     assert len(submitted) == len(set(submitted)) == 4
     assert [c["action"] for c in emulator.calls(mark)].count("AddAITemplate") == 1
     outputs = merge.stack.outputs()["jobIds"]
-    checkpoint = json.loads(pipeline.s3.read(pipeline.bucket, ".pulumi/stacks/vodjobs/prod.json"))
-    recorded = {r["urn"].rsplit("::", 1)[1]: r["id"] for r in checkpoint["checkpoint"]["latest"]["resources"]
-                if r["type"].endswith(":AIImageJob")}
+    checkpoint = pipeline.s3.read(pipeline.bucket, ".pulumi/stacks/vodjobs/prod.json")
+    recorded = {name: resource.id for name, resource in checkpoint_resources(checkpoint).items()}
     assert recorded == outputs and len(outputs) == 5
     assert not (merge.path / ".pulumi").exists()
 
@@ -124,11 +98,7 @@ def test_a_pull_request_previews_its_jobs_and_its_merge_submits_exactly_them(
 
 
 FIRST_MERGE = {"covers.yaml": PR_COVERS}
-SECOND_MERGE = {"covers.yaml": PR_COVERS + f"""
-      teaser-cover:
-        videoId: {VIDEOS["teaser"]}
-        templateId: {TEMPLATE}
-    """}
+SECOND_MERGE = {"covers.yaml": PR_COVERS + "\n" + job_entries({"teaser-cover": job(VIDEOS["teaser"])})}
 
 
 def test_two_ups_at_once_one_fails_on_the_lock_and_its_retry_submits_only_what_is_left(
@@ -159,16 +129,8 @@ def test_two_ups_at_once_one_fails_on_the_lock_and_its_retry_submits_only_what_i
     assert sorted(second.stack.outputs()["jobIds"]) == ["interview-cover", "keynote-cover", "teaser-cover", "trailer-cover"]
 
 
-BROKEN = f"""
-    jobs:
-      trailer-cover:
-        videoId: {VIDEOS["trailer"]}
-        templateId: {TEMPLATE}
-        userdata: {{Extend: {{campaign: spring}}}}
-      keynote-cover:
-        videoId: {VIDEOS["keynote"].upper()}
-        templateId: {TEMPLATE}
-    """
+BROKEN = spec_yaml({"trailer-cover": job(VIDEOS["trailer"], userdata="{Extend: {campaign: spring}}"),
+                    "keynote-cover": job(VIDEOS["keynote"].upper())})
 
 
 def test_a_pull_request_with_two_spec_errors_gets_two_error_annotations_and_fails(

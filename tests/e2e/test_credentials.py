@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
+from tests.support.specs import job, spec_yaml
 
-ONE_JOB = f"""
-    jobs:
-      teaser-cover:
-        videoId: {VIDEOS["teaser"]}
-        templateId: {TEMPLATE}
-    """
+ONE_JOB = spec_yaml({"teaser-cover": job(VIDEOS["teaser"])})
 WRONG_SECRET = "wrong-secret-5d1b8e2c7a"
 
 
@@ -111,16 +107,8 @@ def test_an_environment_secret_appears_in_zero_bytes_either(new_stack: PulumiSta
 
 def test_user_data_marked_secret_is_hidden_in_output_state_and_journal(stack: PulumiStack, emulator: EmulatorProcess) -> None:
     token = "cb-token-4f1e9a7d2c"
-    stack.write_spec("secret.yaml", f"""
-        jobs:
-          tokened-cover:
-            videoId: {VIDEOS["teaser"]}
-            templateId: {TEMPLATE}
-            userDataSecret: true
-            userData:
-              MessageCallback:
-                CallbackURL: https://hooks.example.com/vod?token={token}
-        """)
+    callback = {"MessageCallback": {"CallbackURL": f"https://hooks.example.com/vod?token={token}"}}
+    stack.write_spec("secret.yaml", spec_yaml({"tokened-cover": job(VIDEOS["teaser"], userDataSecret=True, userData=callback)}))
     mark = emulator.log_position()
 
     runs = [stack.preview("--diff"), stack.up("--debug"), stack.run("stack", "export", "--stack", stack.name)]

@@ -9,25 +9,12 @@ from __future__ import annotations
 from tests.support.account import TEMPLATE, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
+from tests.support.specs import job, spec_yaml
 
-COVERS = f"""
-    jobs:
-      trailer-cover:
-        videoId: {VIDEOS["trailer"]}
-        templateId: {TEMPLATE}
-    """
+COVERS = spec_yaml({"trailer-cover": job(VIDEOS["trailer"])})
+INTERVIEWS = spec_yaml({"interview-cover": job(VIDEOS["interview"])}, defaults={"userData": {"Extend": {"team": "interviews"}}})
 
-INTERVIEWS = f"""
-    defaults:
-      userData:
-        Extend:
-          team: interviews
-    jobs:
-      interview-cover:
-        videoId: {VIDEOS["interview"]}
-        templateId: {TEMPLATE}
-    """
-
+# Literal text: a mapping cannot hold the duplicate key this file must have.
 BROKEN = f"""
     jobs:
       keynote-cover:

@@ -6,29 +6,13 @@ emulator was asked to do.
 
 from __future__ import annotations
 
-from tests.support.account import TEMPLATE, VIDEOS
+from tests.support.account import VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack, steps_by_op
+from tests.support.specs import job, spec_yaml, two_covers
 
-TWO_JOBS = f"""
-    jobs:
-      trailer-cover:
-        videoId: {VIDEOS["trailer"]}
-        templateId: {TEMPLATE}
-        userData:
-          Extend:
-            campaign: spring
-      keynote-cover:
-        videoId: {VIDEOS["keynote"]}
-        templateId: {TEMPLATE}
-    """
-
-THIRD_JOB = f"""
-    jobs:
-      interview-cover:
-        videoId: {VIDEOS["interview"]}
-        templateId: {TEMPLATE}
-    """
+TWO_JOBS = two_covers()
+THIRD_JOB = spec_yaml({"interview-cover": job(VIDEOS["interview"])})
 
 
 def submitted_by_name(emulator: EmulatorProcess, since: int) -> dict[str, str]:
@@ -106,7 +90,7 @@ def test_changing_one_field_replaces_only_that_job(stack: PulumiStack, emulator:
     stack.write_spec("covers.yaml", TWO_JOBS)
     stack.up()
     before = stack.outputs()["jobIds"]
-    stack.write_spec("covers.yaml", TWO_JOBS.replace("campaign: spring", "campaign: summer"))
+    stack.write_spec("covers.yaml", two_covers("summer"))
 
     digest = stack.preview_json()
     assert steps_by_op(digest) == {"replace": ["trailer-cover"]}

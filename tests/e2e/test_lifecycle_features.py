@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlsplit
 
 from alibabacloud_tea_openapi.models import Config
@@ -12,33 +11,18 @@ from alibabacloud_vod20170321.models import SubmitAIImageJobRequest
 from tests.support.account import OTHER_TEMPLATE, TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack, steps_by_op
+from tests.support.specs import animated_cover, spec_yaml, templated_job
 
 FAILING_VIDEO = "d" * 32
 
 
 def recorded(stack: PulumiStack, type_name: str = "AIImageJob") -> dict[str, dict[str, object]]:
-    state = json.loads(stack.state_text())
-    return {
-        r["urn"].rsplit("::", 1)[1]: r["outputs"]
-        for r in state["checkpoint"]["latest"].get("resources", [])
-        if r["type"] == f"pulumi-python:dynamic/vod:{type_name}" and not r.get("delete")  # not a replaced one pending delete
-    }
+    return {name: resource.outputs for name, resource in stack.recorded(type_name).items()}
 
 
 def templated(fmt: str) -> str:
-    return f"""
-        templates:
-          animated-cover:
-            format: {fmt}
-            setDefaultCover: true
-        jobs:
-          trailer-cover:
-            videoId: {VIDEOS["trailer"]}
-            template: animated-cover
-          keynote-cover:
-            videoId: {VIDEOS["keynote"]}
-            template: animated-cover
-        """
+    return spec_yaml({"trailer-cover": templated_job(VIDEOS["trailer"]), "keynote-cover": templated_job(VIDEOS["keynote"])},
+                     templates=animated_cover(fmt))
 
 
 def test_a_template_is_created_first_edited_in_place_and_deleted_last(stack: PulumiStack, emulator: EmulatorProcess) -> None:
@@ -73,7 +57,7 @@ CHANGED = {"videoId": VIDEOS["interview"], "templateId": OTHER_TEMPLATE, "userDa
 
 
 def job_yaml(name: str, fields: dict[str, str]) -> str:
-    return f"jobs:\n  {name}:\n" + "".join(f"    {k}: {v}\n" for k, v in fields.items())
+    return spec_yaml({name: fields})
 
 
 def test_changing_any_job_field_replaces_the_job_naming_that_field(stack: PulumiStack, emulator: EmulatorProcess) -> None:

@@ -16,14 +16,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support.account import VIDEOS
 from tests.support.pulumi_stack import PROJECT_ROOT
+from tests.support.specs import job, spec_yaml
 
-GOOD = """\
-jobs:
-  cover:
-    videoId: 2b8f0c6e4d1a4f7e9c3b5a7d6e8f0a1b
-    templateId: 7d2e4f6a8b0c4d1e9f3a5b7c9d1e3f5a
-"""
+GOOD = spec_yaml({"cover": job(VIDEOS["trailer"])})
 BAD = GOOD.replace("templateId", "templateid")
 
 
@@ -46,7 +43,10 @@ def hook_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv
 
 
-def run_hook(venv: Path, project: Path) -> subprocess.CompletedProcess[str]:
+def run_hook(venv: Path, project: Path, spec: str) -> subprocess.CompletedProcess[str]:
+    """The hook's entry, run in `project` as pre-commit would, with `spec` as its only spec file."""
+    (project / "specs").mkdir()
+    (project / "specs" / "covers.yaml").write_text(spec)
     hook = yaml.safe_load((PROJECT_ROOT / ".pre-commit-hooks.yaml").read_text())[0]
     command, *args = shlex.split(hook["entry"])
     return subprocess.run([str(venv / "bin" / command), *args], cwd=project, capture_output=True, text=True, timeout=60,
@@ -61,20 +61,14 @@ def test_the_hook_venv_has_pyyaml_and_nothing_that_vodjobs_runs_on(hook_venv: Pa
 
 
 def test_the_hook_passes_a_valid_spec_set(hook_venv: Path, tmp_path: Path) -> None:
-    (tmp_path / "specs").mkdir()
-    (tmp_path / "specs" / "covers.yaml").write_text(GOOD)
-
-    done = run_hook(hook_venv, tmp_path)
+    done = run_hook(hook_venv, tmp_path, GOOD)
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "valid: 1 job and 0 templates in 1 file" in done.stdout
 
 
 def test_the_hook_stops_an_invalid_spec_with_its_location(hook_venv: Path, tmp_path: Path) -> None:
-    (tmp_path / "specs").mkdir()
-    (tmp_path / "specs" / "covers.yaml").write_text(BAD)
-
-    done = run_hook(hook_venv, tmp_path)
+    done = run_hook(hook_venv, tmp_path, BAD)
 
     assert done.returncode == 1, done.stdout + done.stderr
     assert "specs/covers.yaml:4:5: jobs.cover.templateid: unknown key" in done.stdout

@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
-from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.account import TEST_KEY
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PulumiStack
+from tests.support.specs import job, numbered_jobs, spec_yaml
 from tests.support.waiting import wait_for
 from vod_provider.api.client import VodClient
 from vod_provider.api.credentials import Credentials
 
 
 def many_jobs(count: int) -> str:
-    videos = list(VIDEOS.values())
-    lines = ["jobs:"]
-    for n in range(count):
-        lines += [f"  cover-{n:03d}:", f"    videoId: {videos[n % len(videos)]}", f"    templateId: {TEMPLATE}",
-                  "    userData:", "      Extend:", f"        n: '{n}'"]
-    return "\n".join(lines) + "\n"
+    return numbered_jobs(count, name="cover-{n:03d}")
 
 
 def recorded_jobs(stack: PulumiStack) -> dict[str, dict[str, object]]:
-    state = json.loads(stack.state_text())
-    return {
-        r["urn"].rsplit("::", 1)[1]: r["outputs"]
-        for r in state["checkpoint"]["latest"].get("resources", [])
-        if r["type"] == "pulumi-python:dynamic/vod:AIImageJob"
-    }
+    return {name: resource.outputs for name, resource in stack.recorded().items()}
 
 
 def wait_until_done(emulator: EmulatorProcess, job_ids: list[str], timeout: float = 30) -> None:
@@ -83,8 +72,7 @@ def test_vodjobs_status_reads_25_jobs_in_3_calls_and_changes_nothing(stack: Pulu
     state_before = stack.state_text()
     mark = emulator.log_position()
 
-    done = subprocess.run([sys.executable, "-m", "vod_provider.cli", "status", "--stack", stack.name, "--json"],
-                          cwd=stack.project_dir, env=stack.env, capture_output=True, text=True, timeout=120)
+    done = stack.vodjobs("status", "--stack", stack.name, "--json", timeout=120)
 
     assert done.returncode == 0, done.stderr
     assert [c["action"] for c in emulator.calls(mark)] == ["GetAIImageJobs"] * 3
@@ -96,12 +84,11 @@ def test_vodjobs_status_reads_25_jobs_in_3_calls_and_changes_nothing(stack: Pulu
 
 def test_vodjobs_status_exits_non_zero_when_a_job_failed(stack: PulumiStack, emulator: EmulatorProcess) -> None:
     emulator.add_videos({"VideoId": "c" * 32, "Title": "broken", "FailAIJobs": True})
-    stack.write_spec("one.yaml", f"jobs:\n  broken-cover:\n    videoId: {'c' * 32}\n    templateId: {TEMPLATE}\n")
+    stack.write_spec("one.yaml", spec_yaml({"broken-cover": job("c" * 32)}))
     stack.up()
     wait_until_done(emulator, [str(o["jobId"]) for o in recorded_jobs(stack).values()])
 
-    done = subprocess.run([sys.executable, "-m", "vod_provider.cli", "status", "--stack", stack.name],
-                          cwd=stack.project_dir, env=stack.env, capture_output=True, text=True, timeout=120)
+    done = stack.vodjobs("status", "--stack", stack.name, timeout=120)
 
     assert done.returncode == 1
     assert "broken-cover" in done.stdout and "fail" in done.stdout and "AIImageJobFailed" in done.stdout

@@ -12,14 +12,13 @@ import math
 import os
 import signal
 import subprocess
-import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
-from tests.support.account import TEMPLATE
 from tests.support.emulator_process import EmulatorProcess
+from tests.support.process_tree import descendants
 from tests.support.pulumi_stack import PulumiStack
+from tests.support.specs import job, spec_yaml
 from tests.support.waiting import wait_for
 
 N = 50
@@ -27,10 +26,7 @@ VIDEOS = [hashlib.md5(f"scale-small-video-{n}".encode()).hexdigest() for n in ra
 
 
 def jobs_yaml(first: int, count: int) -> str:
-    lines = ["jobs:"]
-    for n in range(first, first + count):
-        lines += [f"  cover-{n:03d}:", f"    videoId: {VIDEOS[n]}", f"    templateId: {TEMPLATE}"]
-    return "\n".join(lines) + "\n"
+    return spec_yaml({f"cover-{n:03d}": job(VIDEOS[n]) for n in range(first, first + count)})
 
 
 def actions(calls: list[dict[str, Any]]) -> Counter[str]:
@@ -58,8 +54,7 @@ def test_fifty_jobs_cost_one_submit_each_and_nothing_more(stack: PulumiStack, em
     assert emulator.calls(mark) == []
 
     mark = emulator.log_position()
-    status = subprocess.run([sys.executable, "-m", "vod_provider.cli", "status", "--stack", stack.name, "--json"],
-                            cwd=stack.project_dir, env=stack.env, capture_output=True, text=True, timeout=120)
+    status = stack.vodjobs("status", "--stack", stack.name, "--json", timeout=120)
     assert status.returncode == 0, status.stderr
     assert actions(emulator.calls(mark)) == {"GetAIImageJobs": math.ceil(N / 10)}
 
@@ -73,24 +68,6 @@ def test_fifty_jobs_cost_one_submit_each_and_nothing_more(stack: PulumiStack, em
     stack.run("refresh", "--yes", "--skip-preview", "--stack", stack.name)
     refreshed = actions(emulator.calls(mark))
     assert set(refreshed) == {"GetAIImageJobs"} and refreshed["GetAIImageJobs"] <= math.ceil(N / 4)
-
-
-def descendants(root: int) -> list[int]:
-    """The processes `root` started, and theirs, from /proc (the pulumi CLI's language host and provider)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
-        except OSError:
-            continue
-        if stat:
-            children.setdefault(int(stat[stat.rfind(")") + 2:].split()[1]), []).append(int(entry.name))
-    found, todo = [], list(children.get(root, []))
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo += children.get(pid, [])
-    return found
 
 
 def journal_settled(stack: PulumiStack) -> bool:
@@ -114,9 +91,7 @@ def wait_until_quiet(stack: PulumiStack, emulator: EmulatorProcess, mark: int) -
 
 
 def recorded_job_ids(stack: PulumiStack) -> dict[str, str]:
-    state = json.loads(stack.state_text())
-    return {r["urn"].rsplit("::", 1)[1]: r["id"] for r in state["checkpoint"]["latest"].get("resources", [])
-            if r["type"] == "pulumi-python:dynamic/vod:AIImageJob"}
+    return {name: resource.id for name, resource in stack.recorded().items()}
 
 
 def test_a_killed_up_in_that_mode_loses_no_job_id_and_submits_no_job_twice(
@@ -127,8 +102,7 @@ def test_a_killed_up_in_that_mode_loses_no_job_id_and_submits_no_job_twice(
     stack.env["PULUMI_SKIP_CHECKPOINTS"] = "true"
     videos = [hashlib.md5(f"scale-small-killed-{n}".encode()).hexdigest() for n in range(N)]
     emulator.add_videos(*({"VideoId": video} for video in videos))
-    stack.write_spec("covers.yaml", "jobs:\n" + "".join(
-        f"  cover-{n:03d}:\n    videoId: {video}\n    templateId: {TEMPLATE}\n" for n, video in enumerate(videos)))
+    stack.write_spec("covers.yaml", spec_yaml({f"cover-{n:03d}": job(video) for n, video in enumerate(videos)}))
     mark = emulator.log_position()
     up = subprocess.Popen([stack.pulumi, "up", "--yes", "--skip-preview", "--stack", stack.name, "--non-interactive"],
                           cwd=stack.project_dir, env=stack.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -11,10 +11,9 @@ from __future__ import annotations
 import base64
 import json
 import pickletools
-import urllib.request
 from pathlib import Path
 
-from tests.conftest import TEST_KEY, VIDEOS
+from tests.support.account import TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.pulumi_stack import PROJECT_ROOT, PulumiStack, steps_by_op
 
@@ -63,12 +62,6 @@ def legacy_stack(tmp_path: Path, pulumi_home: Path, emulator: EmulatorProcess) -
     return stack
 
 
-def add_template(emulator: EmulatorProcess, template: dict[str, str]) -> None:
-    request = urllib.request.Request(f"{emulator.url}/_emulator/templates", data=json.dumps([template]).encode(), method="POST")
-    with urllib.request.urlopen(request, timeout=10):
-        pass
-
-
 def test_the_recorded_provider_paths_are_the_two_kept_forever() -> None:
     checkpoint = json.loads(FIXTURE.read_text())
 
@@ -80,7 +73,7 @@ def test_the_recorded_provider_paths_are_the_two_kept_forever() -> None:
 def test_a_stack_recorded_before_the_layout_change_previews_refreshes_and_destroys(
     tmp_path: Path, pulumi_home: Path, emulator: EmulatorProcess,
 ) -> None:
-    add_template(emulator, LEGACY_TEMPLATE)
+    emulator.add_templates(LEGACY_TEMPLATE)
     stack = legacy_stack(tmp_path, pulumi_home, emulator)
     since = emulator.log_position()
 
@@ -90,11 +83,9 @@ def test_a_stack_recorded_before_the_layout_change_previews_refreshes_and_destro
     assert emulator.calls(since) == []  # a preview of recorded jobs asks the API nothing
 
     stack.run("refresh", "--yes", "--stack", stack.name)
-    resources = {r["urn"].rsplit("::", 1)[1]: r for r in json.loads(stack.run("stack", "export", "--stack", stack.name).stdout)
-                 ["deployment"]["resources"] if r.get("custom") and "AI" in r["type"]}
-    assert resources["legacy-covers"]["id"] == LEGACY_TEMPLATE["TemplateId"]
+    assert {name: r.id for name, r in stack.recorded("AITemplate").items()} == {"legacy-covers": LEGACY_TEMPLATE["TemplateId"]}
     # This emulator never ran the legacy jobs: they stay recorded, marked notFound, never dropped.
-    assert {name: (r["id"], r["outputs"]["status"]) for name, r in resources.items() if name != "legacy-covers"} == {
+    assert {name: (r.id, r.outputs["status"]) for name, r in stack.recorded().items()} == {
         name: (job_id, "notFound") for name, job_id in LEGACY_JOBS.items()}
 
     stack.run("destroy", "--yes", "--stack", stack.name)

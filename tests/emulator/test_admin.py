@@ -8,9 +8,9 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
-from tests.emulator.conftest import StartEmulator
 from tests.emulator.plain_client import V1Client
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
+from tests.support.emulators import StartEmulator
 
 
 def admin_error(url: str, method: str, body: object) -> tuple[int, str]:

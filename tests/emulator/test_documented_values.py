@@ -17,10 +17,11 @@ from alibabacloud_vod20170321.models import (
     SubmitAIImageJobRequest,
 )
 
-from tests.conftest import TEMPLATE
-from tests.emulator.conftest import StartEmulator, new_video, sdk_client
 from tests.emulator.plain_client import V1Client
+from tests.support.account import TEMPLATE
+from tests.support.emulator_clients import new_video, sdk_client
 from tests.support.emulator_process import EmulatorProcess
+from tests.support.emulators import StartEmulator
 
 ID = re.compile(r"[0-9a-f]{32}")
 # Fields of GetVideoInfoResponseBodyVideo the cloud leaves out for these videos (vod_emulator/README.md):

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
-from tests.emulator.conftest import StartEmulator
 from tests.emulator.plain_client import V1Client
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
+from tests.support.emulators import StartEmulator, emulators
 
 VIDEO = VIDEOS["teaser"]
 
@@ -21,12 +21,8 @@ VIDEO = VIDEOS["teaser"]
 @pytest.fixture(scope="module")
 def faulty() -> Iterator[EmulatorProcess]:
     """An emulator of this module's own; each test starts from no faults and the default QPS limits."""
-    process = EmulatorProcess(TEST_KEY, job_duration=0.1).start()
-    try:
-        process.seed([VIDEO], [TEMPLATE])
-        yield process
-    finally:
-        process.stop()
+    with emulators() as fleet:
+        yield fleet.start(job_duration=0.1)
 
 
 @pytest.fixture

@@ -15,8 +15,9 @@ from alibabacloud_vod20170321.models import (
     SubmitAIImageJobRequest,
 )
 
-from tests.conftest import TEMPLATE
-from tests.emulator.conftest import StartEmulator, admin, new_video, sdk_client
+from tests.support.account import TEMPLATE
+from tests.support.emulator_clients import admin, new_video, sdk_client
+from tests.support.emulators import StartEmulator
 
 
 def submit(client: Client, video_id: str) -> str:

@@ -7,10 +7,11 @@ import json
 import uuid
 from typing import Any
 
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
-from tests.emulator.conftest import StartEmulator, wait_for
 from tests.emulator.plain_client import V1Client
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
+from tests.support.emulators import StartEmulator
+from tests.support.waiting import read_until
 
 
 def client_for(process: EmulatorProcess) -> V1Client:
@@ -40,7 +41,7 @@ def test_a_job_is_processing_then_succeeds_and_only_then_lists_its_images(start_
 
     [running] = jobs(client, job_id)
     images_while_running = images(client, VIDEOS["trailer"])
-    [done] = wait_for(lambda: jobs(client, job_id), lambda found: found[0]["Status"] != "processing")
+    [done] = read_until(lambda: jobs(client, job_id), lambda found: found[0]["Status"] != "processing")
 
     assert (running["Status"], running["Code"], running["AIImageResult"]) == ("processing", "Processing", "")
     assert images_while_running == []
@@ -57,7 +58,7 @@ def test_a_job_on_a_video_seeded_to_fail_fails_and_yields_no_images(start_emulat
     client = client_for(process)
     job_id = submit(client, broken)
 
-    [failed] = wait_for(lambda: jobs(client, job_id), lambda found: found[0]["Status"] != "processing")
+    [failed] = read_until(lambda: jobs(client, job_id), lambda found: found[0]["Status"] != "processing")
 
     assert (failed["Status"], failed["Code"], failed["AIImageResult"]) == ("fail", "AIImageJobFailed", "")
     assert images(client, broken) == []

@@ -28,9 +28,10 @@ from alibabacloud_vod20170321.models import (
     UpdateAITemplateRequest,
 )
 
-from tests.conftest import TEMPLATE, VIDEOS
-from tests.emulator.conftest import new_video, sdk_client, wait_for
+from tests.support.account import TEMPLATE, VIDEOS
+from tests.support.emulator_clients import new_video, sdk_client
 from tests.support.emulator_process import EmulatorProcess
+from tests.support.waiting import read_until
 
 ALGORITHMS = pytest.mark.parametrize("algorithm", [None, "v2"], ids=["V3 (SDK default)", "V1 (signature_algorithm=v2)"])
 GIF_COVER = '{"Format":"gif","SetDefaultCover":"true"}'
@@ -77,7 +78,7 @@ def test_a_finished_job_fills_every_documented_field_and_its_images_and_cover_ap
     job_id = client.submit_aiimage_job(SubmitAIImageJobRequest(
         video_id=video_id, aitemplate_id=TEMPLATE, user_data='{"Extend":{"k":"v"}}')).body.job_id
 
-    [job] = wait_for(
+    [job] = read_until(
         lambda: client.get_aiimage_jobs(GetAIImageJobsRequest(job_ids=job_id)).body.aiimage_job_list,
         lambda jobs: jobs[0].status != "processing",
     )

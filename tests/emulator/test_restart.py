@@ -7,10 +7,10 @@ import sys
 import uuid
 from pathlib import Path
 
-from tests.conftest import TEMPLATE, TEST_KEY
-from tests.emulator.conftest import StartEmulator
 from tests.emulator.plain_client import V1Client
+from tests.support.account import TEMPLATE, TEST_KEY
 from tests.support.emulator_process import PROJECT_ROOT, EmulatorProcess
+from tests.support.emulators import StartEmulator
 
 AIIMAGE = '{"Format":"png","SetDefaultCover":"false"}'
 

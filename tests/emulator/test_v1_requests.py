@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import TEMPLATE, TEST_KEY, VIDEOS
-from tests.emulator.conftest import StartEmulator
 from tests.emulator.plain_client import Reply, V1Client
+from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
+from tests.support.emulators import StartEmulator, emulators
 
 VIDEO = VIDEOS["keynote"]
 ERROR_KEYS = {"RequestId", "HostId", "Code", "Message", "Recommend"}
@@ -153,12 +153,8 @@ def test_each_missing_or_malformed_parameter_is_rejected(
 @pytest.fixture(scope="module")
 def unthrottled() -> Iterator[EmulatorProcess]:
     """Thirty calls in a row, eight of them AddAITemplate (5/s): QPS limits would be tested instead."""
-    process = EmulatorProcess(TEST_KEY, extra_args=("--no-qps-limits",)).start()
-    try:
-        process.seed([VIDEO], [TEMPLATE])
-        yield process
-    finally:
-        process.stop()
+    with emulators() as fleet:
+        yield fleet.start("--no-qps-limits")
 
 
 @pytest.mark.parametrize(("token", "key", "expected"), [
@@ -179,14 +175,9 @@ def test_sts_credentials_are_accepted_until_they_expire(
 
 @pytest.fixture(scope="module")
 def sts_emulator() -> Iterator[EmulatorProcess]:
-    process = EmulatorProcess(TEST_KEY, extra_args=(
-        "--sts-credential", "STS.Valid:sts-secret:token-1:2099-01-01T00:00:00Z",
-        "--sts-credential", "STS.Old:old-secret:token-0:2020-01-01T00:00:00Z")).start()
-    try:
-        process.seed([VIDEO], [])
-        yield process
-    finally:
-        process.stop()
+    with emulators() as fleet:
+        yield fleet.start("--sts-credential", "STS.Valid:sts-secret:token-1:2099-01-01T00:00:00Z",
+                          "--sts-credential", "STS.Old:old-secret:token-0:2020-01-01T00:00:00Z", templates=())
 
 
 def test_only_shanghai_and_beijing_run_image_jobs_while_singapore_keeps_templates(start_emulator: StartEmulator) -> None:

@@ -4,69 +4,49 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
+import re
 import sys
-import time
 import urllib.request
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.support.server_process import ServerProcess
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+_LISTENING = re.compile(r"listening on (\S+)")
 
 
 @dataclass(frozen=True)
 class AccessKeyPair:
+    """The one AccessKey an emulator accepts (its `--access-key id:secret`)."""
+
     access_key_id: str
     access_key_secret: str
 
 
+@dataclass(eq=False)
 class EmulatorProcess:
     """Start with `start()`, stop with `stop()`; admin calls go to /_emulator/."""
 
-    def __init__(
-        self,
-        access_key: AccessKeyPair,
-        job_duration: float = 0.5,
-        state_dir: Path | None = None,
-        extra_args: Sequence[str] = (),
-    ) -> None:
-        self.access_key = access_key
-        self.job_duration = job_duration
-        self.state_dir = state_dir  # SQLite state kept here across stop()/start()
-        self.extra_args = tuple(extra_args)  # more `python -m vod_emulator` flags, e.g. ("--region", "ap-southeast-1")
-        self.url = ""
-        self._process: subprocess.Popen[str] | None = None
+    access_key: AccessKeyPair
+    job_duration: float = 0.5
+    state_dir: Path | None = None  # SQLite state kept here across stop()/start()
+    extra_args: Sequence[str] = ()  # more `python -m vod_emulator` flags, e.g. ("--region", "ap-southeast-1")
+    url: str = field(default="", init=False)
+    _server: ServerProcess = field(default_factory=lambda: ServerProcess("the VOD emulator", _LISTENING), init=False, repr=False)
 
     def start(self, timeout: float = 20.0) -> EmulatorProcess:
         key = f"{self.access_key.access_key_id}:{self.access_key.access_key_secret}"
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "vod_emulator", "--port", "0", "--access-key", key,
-             "--job-duration", str(self.job_duration),
-             *(["--state-dir", str(self.state_dir)] if self.state_dir else []), *self.extra_args],
-            cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        assert self._process.stdout is not None
-        deadline = time.monotonic() + timeout
-        line = self._process.stdout.readline()
-        if "listening on " not in line or time.monotonic() > deadline:
-            rest = self._process.stdout.read() if self._process.poll() is not None else ""
-            self.stop()
-            raise RuntimeError(f"the VOD emulator did not start: {line}{rest}")
-        self.url = line.split("listening on ", 1)[1].split()[0]
+        command = [sys.executable, "-m", "vod_emulator", "--port", "0", "--access-key", key,
+                   "--job-duration", str(self.job_duration),
+                   *(["--state-dir", str(self.state_dir)] if self.state_dir else []), *self.extra_args]
+        self.url = self._server.start(command, timeout, cwd=PROJECT_ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         return self
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        self._process = None
+        self._server.stop()
 
     # -- admin endpoints -------------------------------------------------------------------
 
@@ -103,6 +83,10 @@ class EmulatorProcess:
     def add_videos(self, *videos: dict[str, Any]) -> None:
         """Seed videos with every field, e.g. {"VideoId": …, "FailAIJobs": True} or {"VideoId": …, "Status": "Uploading"}."""
         self._admin("POST", "videos", list(videos))
+
+    def add_templates(self, *templates: dict[str, Any]) -> None:
+        """Seed templates with every field, e.g. {"TemplateId": …, "TemplateName": …, "TemplateType": "AIImage", …}."""
+        self._admin("POST", "templates", list(templates))
 
     def set_faults(self, payload: dict[str, Any]) -> dict[str, Any]:
         """POST /_emulator/faults, e.g. {"actions": {"SubmitAIImageJob": {"errorRate": 1.0}}}; returns what is in force."""

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,24 @@ class PulumiRun:
     @property
     def output(self) -> str:
         return self.stdout + self.stderr
+
+
+@dataclass(frozen=True)
+class RecordedResource:
+    """A resource as a checkpoint records it: its id and its outputs."""
+
+    id: str
+    outputs: dict[str, Any]
+
+
+def checkpoint_resources(checkpoint_text: str, type_name: str = "AIImageJob") -> dict[str, RecordedResource]:
+    """The vod:`type_name` resources of a checkpoint file's text, by name; a replaced one pending delete left out."""
+    state = json.loads(checkpoint_text)
+    return {
+        r["urn"].rsplit("::", 1)[1]: RecordedResource(r["id"], r.get("outputs", {}))
+        for r in state["checkpoint"]["latest"].get("resources", [])
+        if r["type"] == f"pulumi-python:dynamic/vod:{type_name}" and not r.get("delete")
+    }
 
 
 def find_pulumi() -> str:
@@ -121,6 +140,15 @@ class PulumiStack:
         found = list(self.backend_dir.glob(f".pulumi/stacks/*/{self.name}.json"))
         assert len(found) == 1, f"expected one checkpoint for stack {self.name}, found {found}"
         return found[0].read_text()
+
+    def recorded(self, type_name: str = "AIImageJob") -> dict[str, RecordedResource]:
+        """The AIImageJob (or other vod:`type_name`) resources in the stack's checkpoint, by name."""
+        return checkpoint_resources(self.state_text(), type_name)
+
+    def vodjobs(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+        """Run the vodjobs command as a user would, in the stack's project; never raises on its exit code."""
+        return subprocess.run([sys.executable, "-m", "vod_provider.cli", *args], cwd=self.project_dir, env=self.env,
+                              capture_output=True, text=True, timeout=timeout)
 
     # -- specs -----------------------------------------------------------------------------
 

@@ -7,14 +7,13 @@ would in Alibaba OSS. The server accepts any AccessKey; pulumi still needs one t
 from __future__ import annotations
 
 import re
-import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
 import boto3  # comes with moto[server]
 
 from tests.support.pulumi_stack import VENV_BIN
+from tests.support.server_process import ServerProcess
 
 _LISTENING = re.compile(r"Running on (http://127\.0\.0\.1:\d+)")
 
@@ -23,38 +22,17 @@ class S3Server:
     """Start with `start()`, stop with `stop()`; one bucket per test via `create_bucket()`."""
 
     def __init__(self, log_file: Path) -> None:
-        self.log_file = log_file  # the server logs every request: a file, so a full pipe never blocks it
+        self.log_file = log_file  # the server logs every request: kept for a failing test to read
         self.url = ""
-        self._process: subprocess.Popen[bytes] | None = None
+        self._server = ServerProcess("moto_server", _LISTENING, log_file)
         self._s3: Any = None
 
     def start(self, timeout: float = 30.0) -> S3Server:
-        with self.log_file.open("wb") as log:
-            self._process = subprocess.Popen(
-                [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", "0"], stdout=log, stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = _LISTENING.search(self.log_file.read_text(errors="replace"))
-            if found:
-                self.url = found.group(1)
-                return self
-            if self._process.poll() is not None:
-                break
-            time.sleep(0.05)
-        output = self.log_file.read_text(errors="replace")
-        self.stop()
-        raise RuntimeError(f"moto_server did not start within {timeout:.0f} s:\n{output}")
+        self.url = self._server.start([str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", "0"], timeout)
+        return self
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        self._process = None
+        self._server.stop()
         self._s3 = None
 
     # -- what pulumi needs -----------------------------------------------------------------

@@ -23,11 +23,11 @@ def every_step() -> list[str]:
 def test_every_pipeline_step_is_a_make_target_or_a_vodjobs_command() -> None:
     steps = every_step()
 
-    assert len(steps) == 8
+    assert len(steps) == 12
     for step in steps:
         words = step.split()
         assert (words[0] == "make" and words[1] in MAKE_TARGETS) or words[0] == "vodjobs", step
-    assert {step.split()[1] for step in steps} == {"setup", "ci-preview", "ci-up"}
+    assert {step.split()[1] for step in steps} == {"setup", "ci-preview", "ci-up", "ci-recover"}
     assert SETUP_STEP in steps
 
 
@@ -37,6 +37,9 @@ def test_ups_run_one_at_a_time_per_stack_and_are_never_cancelled() -> None:
 
     assert github_up["concurrency"]["cancel-in-progress"] is False and "prod" in github_up["concurrency"]["group"]
     assert gitlab_up["resource_group"] == "vodjobs-prod" and gitlab_up["interruptible"] is False
+    # The recovery removes a dead run's lock: only where no up of the stack can be alive.
+    assert github_workflow()["jobs"]["recover"]["concurrency"] == github_up["concurrency"]
+    assert gitlab_pipeline()["recover"]["resource_group"] == gitlab_up["resource_group"]
     assert "ALIBABA_CLOUD_ACCESS_KEY_SECRET" not in github_workflow()["env"]  # the VOD key reaches the up job only
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import socket
 from pathlib import Path
 
 import pytest
 
-from vod_provider.safety.recovery import file_backend_locks, repair_file_checkpoint
+from vod_provider.safety.recovery import StackLock, repair_file_checkpoint, stack_locks, stale_lock_verdict
 
 
 def checkpoint_dir(tmp_path: Path) -> Path:
@@ -57,6 +58,19 @@ def test_the_stack_lock_names_its_process(tmp_path: Path) -> None:
     locks.mkdir(parents=True)
     (locks / "1b2c.json").write_text(json.dumps({"pid": 999999, "username": "ci", "hostname": "nowhere", "timestamp": "t"}))
 
-    [lock] = file_backend_locks(f"file://{tmp_path}", "vodjobs", "prod")
+    [lock] = stack_locks(f"file://{tmp_path}", "vodjobs", "prod")
 
     assert (lock.pid, lock.hostname, lock.holder_alive) == (999999, "nowhere", True)  # another machine: assumed alive
+
+
+NOW = 1_800_000_000.0
+
+
+@pytest.mark.parametrize(("lock", "local", "cancel", "verdict"), [
+    (StackLock("l", 1, "another-host", NOW - 60), False, False, None),  # a live run elsewhere, maybe: keep it
+    (StackLock("l", 1, "another-host", NOW - 60), False, True, "you said its run is dead (--cancel-stale-lock)"),
+    (StackLock("l", 1, "another-host", NOW - 7 * 3600), False, False, "it is 7.0 h old, older than any run lives (--stale-lock-seconds 21600)"),
+    (StackLock("l", 999999, socket.gethostname(), NOW - 60), True, False, "pid 999999 is gone"),
+])
+def test_a_lock_goes_only_when_its_run_is_dead(lock: StackLock, local: bool, cancel: bool, verdict: str | None) -> None:
+    assert stale_lock_verdict(lock, local, cancel, 6 * 3600, NOW) == verdict

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from vod_provider.errors import CliError
-from vod_provider.providers.diff import TEMPLATE_REFERENCE, is_unknown, job_identity
+from vod_provider.providers.diff import TEMPLATE_REFERENCE, FieldChange, is_unknown, job_identity
 from vod_provider.spec.model import JobSpec, SpecIssue, SpecSet, TemplateSpec
 
 JOB_TYPE = "pulumi-python:dynamic/vod:AIImageJob"
@@ -40,13 +40,8 @@ class PreviewDigestError(CliError):
     """The digest holds a step vodjobs cannot explain (a bug, or specs that changed during the preview)."""
 
 
-@dataclass(frozen=True)
-class Change:
-    """One field that differs, as the reviewer reads it: both values already written out."""
-
-    field: str
-    old: str
-    new: str
+# One field that differs, as the reviewer reads it: both values already written out as text.
+Change = FieldChange
 
 
 @dataclass(frozen=True)

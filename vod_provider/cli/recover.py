@@ -12,22 +12,25 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import TextIO
 
 import yaml
 
 from vod_provider.api.client import VodClient
-from vod_provider.api.credentials import CredentialsError
-from vod_provider.api.errors import VodError
 from vod_provider.api.pacing import RateLimiter
-from vod_provider.api.settings import SettingsError, resolve_settings
+from vod_provider.api.settings import resolve_settings
 from vod_provider.cli.exit_codes import ExitCode
-from vod_provider.cli.stack_reader import StackReadError, pulumi_output, stack_config
+from vod_provider.cli.stack_reader import pulumi_output, stack_config
+from vod_provider.errors import VodjobsError
 from vod_provider.safety import recovery
-from vod_provider.safety.journal import DEFAULT_DIR, SubmissionJournal, unresolved_submissions
+from vod_provider.safety.journal import Journal, unresolved_submissions
+from vod_provider.safety.journal_location import journal_location, stack_backend_url
+from vod_provider.safety.stores import open_journal
 
 DEFAULT_SETTLE_SECONDS = 900.0  # a real image-AI job usually finishes well within 15 minutes
+DEFAULT_STALE_LOCK_SECONDS = 6 * 3600.0  # GitHub-hosted jobs end after 6 h, GitLab's after 1 h by default
 
 
 def project_name(cwd: Path) -> str:
@@ -39,10 +42,14 @@ def stack_name(stack: str | None, cwd: Path) -> str:
     return stack or pulumi_output(["stack", "--show-name"], cwd).strip()
 
 
-def stack_journal(cwd: Path, config: dict[str, str]) -> SubmissionJournal:
-    configured = config.get("vodjobs:journalDir")
-    directory = Path(configured) if configured else DEFAULT_DIR
-    return SubmissionJournal(directory if directory.is_absolute() else cwd / directory)
+def backend_url(cwd: Path) -> str:
+    """The backend this project's pulumi CLI uses (PULUMI_BACKEND_URL, Pulumi.yaml, or `pulumi login`)."""
+    return stack_backend_url(cwd, os.environ) or str(json.loads(pulumi_output(["whoami", "--json"], cwd)).get("url", ""))
+
+
+def stack_journal(cwd: Path, config: dict[str, str], backend: str) -> Journal:
+    """The stack's journal where its provider keeps it (vodjobs:journalUrl / journalDir, or beside an s3:// state)."""
+    return open_journal(journal_location(config, backend, cwd))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,6 +59,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="how long after a submit in doubt to keep looking for its job before deciding it never ran")
     parser.add_argument("--grace-seconds", type=float, default=30.0,
                         help="how long orphaned provider processes may finish their in-flight submits before they are stopped")
+    parser.add_argument("--cancel-stale-lock", action="store_true",
+                        help="the run that holds the stack's lock is dead (its runner is gone): remove the lock (`pulumi cancel`)")
+    parser.add_argument("--stale-lock-seconds", type=float, default=DEFAULT_STALE_LOCK_SECONDS,
+                        help="remove a lock older than this without asking (default 6 h: no hosted CI job lives longer)")
     parser.add_argument("--up", action="store_true", help="run `pulumi up --yes --skip-preview` once recovered")
 
 
@@ -70,12 +81,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             pids = ", ".join(str(p.pid) for p in processes if p.is_cli)
             report(f"a pulumi command is still running in {cwd} (pid {pids}); wait for it, or stop it first")
             return ExitCode.REFUSED
-        backend = os.environ.get("PULUMI_BACKEND_URL") or json.loads(pulumi_output(["whoami", "--json"], cwd)).get("url", "")
+        backend = backend_url(cwd)
         repaired = recovery.repair_file_checkpoint(backend, project, stack)
         if repaired:
             report(repaired)
         config = stack_config(stack, cwd)
-        journal = stack_journal(cwd, config)
+        journal = stack_journal(cwd, config, backend)
         if processes:
             report(f"letting {len(processes)} orphaned provider process(es) finish in-flight submits, then stopping them")
             recovery.drain_orphans(processes, lambda: bool(recovery.in_flight(journal, project, stack)), args.grace_seconds)
@@ -85,14 +96,18 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             client = VodClient(settings.endpoint, settings.credentials, limiter=RateLimiter(settings.max_qps))
             report(f"{len(in_doubt)} submission(s) in doubt; looking for them in the service")
             recovery.resolve_in_doubt(journal, client, in_doubt, args.settle_seconds, report)
-        for lock in recovery.file_backend_locks(backend, project, stack):
-            if lock.holder_alive:
-                report(f"stack {stack} is locked by a live process (pid {lock.pid} on {lock.hostname}); not touching it")
+        for lock in recovery.stack_locks(backend, project, stack):
+            why = recovery.stale_lock_verdict(lock, backend.startswith("file://"), args.cancel_stale_lock,
+                                              args.stale_lock_seconds, time.time())
+            if why is None:
+                report(f"stack {stack} is locked by pid {lock.pid} on {lock.hostname or 'an unknown host'} since "
+                       f"{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(lock.taken_at))}; not touching it. If that run "
+                       "is dead (its runner is gone), run again with --cancel-stale-lock")
                 return ExitCode.REFUSED
             pulumi_output(["cancel", "--yes", "--stack", stack], cwd)
-            report(f"removed the stale lock of stack {stack} (pid {lock.pid} is gone)")
+            report(f"removed the lock of stack {stack}: {why}")
             break
-    except (StackReadError, SettingsError, CredentialsError, VodError, OSError) as error:
+    except (VodjobsError, OSError) as error:
         report(f"error: {error}")
         return ExitCode.ERROR
     report("recovered; the next `pulumi up` records every JobId the journal holds and submits only what never ran")

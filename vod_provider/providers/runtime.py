@@ -22,9 +22,16 @@ from vod_provider.api.pacing import RateLimiter
 from vod_provider.api.settings import SettingsError, resolve_settings
 from vod_provider.errors import VodjobsError
 from vod_provider.providers.read_batching import ReadBatcher
-from vod_provider.safety.journal import DEFAULT_DIR, SubmissionJournal
-
-CONFIG_JOURNAL_DIR = "vodjobs:journalDir"
+from vod_provider.safety.journal import Journal
+from vod_provider.safety.journal_location import (
+    CONFIG_JOURNAL_DIR,
+    CONFIG_JOURNAL_URL,
+    JournalLocation,
+    LocalJournalLocation,
+    journal_location,
+    stack_backend_url,
+)
+from vod_provider.safety.stores import open_journal
 
 
 class ProviderNotConfiguredError(VodjobsError):
@@ -38,16 +45,15 @@ class ProviderRuntime:
         self._lock = threading.Lock()
         self._client: VodClient | None = None
         self._batcher: ReadBatcher | None = None
-        self._journal = SubmissionJournal(DEFAULT_DIR)
+        self._journal_location: JournalLocation = LocalJournalLocation(Path.cwd() / ".vodjobs" / "journal")
+        self._journal: Journal = open_journal(self._journal_location)
+        self._journal_problem: Exception | None = None
         self._problem: Exception | None = ProviderNotConfiguredError(
             "the vodjobs provider was used before Pulumi configured it"
         )
 
     def configure(self, get_config: ConfigGetter, environ: Mapping[str, str]) -> None:
-        journal_dir = get_config(CONFIG_JOURNAL_DIR)
-        with self._lock:
-            # Relative paths are relative to the project directory (the provider's working directory).
-            self._journal = SubmissionJournal(Path(journal_dir) if journal_dir else DEFAULT_DIR)
+        self._configure_journal(get_config, environ)
         try:
             settings = resolve_settings(get_config, environ)
         except (SettingsError, CredentialsError) as exc:
@@ -70,9 +76,28 @@ class ProviderRuntime:
                 raise type(problem)(*problem.args)
             return self._client
 
-    def journal(self) -> SubmissionJournal:
+    def journal(self) -> Journal:
+        """The stack's journal; raises the problem of its settings (vodjobs:journalUrl / journalDir) if there is one."""
         with self._lock:
+            if self._journal_problem is not None:
+                raise type(self._journal_problem)(*self._journal_problem.args)
             return self._journal
+
+    def _configure_journal(self, get_config: ConfigGetter, environ: Mapping[str, str]) -> None:
+        settings = {key: value for key in (CONFIG_JOURNAL_URL, CONFIG_JOURNAL_DIR) if (value := get_config(key))}
+        # The provider runs in the project directory: relative paths and Pulumi.yaml are found from here.
+        project_dir = Path.cwd()
+        try:
+            location = journal_location(settings, stack_backend_url(project_dir, environ), project_dir)
+        except VodjobsError as exc:
+            with self._lock:
+                self._journal_problem = exc
+            return
+        with self._lock:
+            self._journal_problem = None
+            # Both providers configure the one runtime: keep the open journal (and what it read) if it is the same.
+            if location != self._journal_location:
+                self._journal_location, self._journal = location, open_journal(location)
 
     def batcher(self) -> ReadBatcher:
         """Job lookups that share GetAIImageJobs calls with the other threads' lookups."""

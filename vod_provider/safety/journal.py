@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 DEFAULT_DIR = Path(".vodjobs") / "journal"
 SETTLED = frozenset({"recorded", "forgotten"})
@@ -45,10 +45,42 @@ def inputs_hash(essence: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
+def journal_key_parts(key: str) -> tuple[str, str, str]:
+    """`<project>/<stack>/<job>` → (project, stack, job). Pure."""
+    project, stack, job = key.split("/", 2)
+    return project, stack, job
+
+
 def journal_file(directory: Path, key: str) -> Path:
     """One file per stack: the key's `<project>/<stack>` part names it."""
-    project, stack, _ = key.split("/", 2)
+    project, stack, _ = journal_key_parts(key)
     return directory / f"{project}.{stack}.jsonl"
+
+
+class Journal(Protocol):
+    """What the provider, the recovery and the CLI need of a stack's journal; two stores implement it:
+    SubmissionJournal (a local directory, below) and BucketJournal (objects in an S3-API bucket, bucket_journal.py)."""
+
+    def describe(self) -> str:
+        """Where it lives, for messages."""
+
+    def lookup(self, key: str, digest: str) -> Submission | None:
+        """The latest open submission of job `key` with inputs `digest`."""
+
+    def holds_job(self, key: str, job_id: str) -> bool:
+        """Whether an open `submitted` entry of `key` names `job_id`."""
+
+    def record(self, event: str, key: str, digest: str | None = None, durable: bool = True, **fields: Any) -> None:
+        """Append one event; stored before it returns (but for the events a store writes behind, see its docstring)."""
+
+    def settle(self, key: str, job_id: str) -> None:
+        """Pulumi's state now holds `job_id`: the submission's entries may go."""
+
+    def stack_entries(self, project: str, stack: str) -> list[dict[str, Any]]:
+        """Every entry of one stack, oldest first, with everything it was written with."""
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Wait for writes behind, if the store has any."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +204,17 @@ class SubmissionJournal:
         with self._locked(path):
             return self._read(path)
 
+    def describe(self) -> str:
+        return f"the local directory {self._directory}"
+
     # -- writing ---------------------------------------------------------------------------
+
+    def settle(self, key: str, job_id: str) -> None:
+        # Not fsync'd: losing it costs one more settle next run, never a duplicate (pruned at the next open).
+        self.record("recorded", key, jobId=job_id, durable=False)
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Every record is written before it returns: nothing to wait for."""
 
     def record(self, event: str, key: str, digest: str | None = None, durable: bool = True, **fields: Any) -> None:
         entry: dict[str, Any] = {"event": event, "job": key, "at": round(time.time(), 3), **fields}

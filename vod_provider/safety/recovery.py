@@ -9,7 +9,9 @@ the next `up` creates the interrupted resources again. Recovery therefore:
    journal), then stops them;
 3. resolves every submission the journal still has in doubt, by looking for the job in the
    service for up to a settle window, and records it submitted (found) or not submitted;
-4. removes the stack's lock if the process that holds it is gone (file backends);
+4. removes the stack's lock (file and s3:// backends) when its holder is provably gone (same machine), when the
+   operator says the run is dead (`--cancel-stale-lock`), or when the lock is older than any run lives
+   (`--stale-lock-seconds`, default 6 hours: a hosted CI job's longest life);
 5. optionally runs `pulumi up`, where the journal turns every JobId of the crashed run into a
    recorded job instead of a second submission.
 """
@@ -26,9 +28,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from vod_provider.api.client import VodClient
-from vod_provider.safety.journal import OpenSubmission, SubmissionJournal, unresolved_submissions
+from vod_provider.safety.bucket_journal import s3_client
+from vod_provider.safety.journal import Journal, OpenSubmission, unresolved_submissions
+from vod_provider.safety.journal_location import BucketJournalLocation, parse_bucket_url
 from vod_provider.safety.submission import find_submitted_job
 
 PROVIDER_MARKERS = ("pulumi.dynamic", "pulumi-language-python", "pulumi-resource-pulumi-python")
@@ -65,7 +70,7 @@ def project_processes(project_dir: Path, proc: Path = Path("/proc")) -> list[Pro
     return found
 
 
-def in_flight(journal: SubmissionJournal, project: str, stack: str) -> list[OpenSubmission]:
+def in_flight(journal: Journal, project: str, stack: str) -> list[OpenSubmission]:
     return [s for s in unresolved_submissions(journal.stack_entries(project, stack)) if s.submission.state == "submitting"]
 
 
@@ -91,7 +96,7 @@ class Resolution:
 
 
 def resolve_in_doubt(
-    journal: SubmissionJournal, client: VodClient, open_submissions: list[OpenSubmission], settle_seconds: float,
+    journal: Journal, client: VodClient, open_submissions: list[OpenSubmission], settle_seconds: float,
     report: Callable[[str], None], sleep: Callable[[float], None] = time.sleep, now: Callable[[], float] = time.time,
 ) -> list[Resolution]:
     """Look for each submission in doubt until it is found or `settle_seconds` after it was sent."""
@@ -119,14 +124,18 @@ def resolve_in_doubt(
 
 @dataclass(frozen=True)
 class StackLock:
-    path: Path
+    """A Pulumi DIY backend's lock on one stack: who took it, and when (epoch seconds)."""
+
+    where: str  # the lock file or object
     pid: int
     hostname: str
+    taken_at: float
 
     @property
     def holder_alive(self) -> bool:
+        """False only when the holder ran on this machine and is gone; another machine's run cannot be seen."""
         if self.hostname != socket.gethostname():
-            return True  # another machine's run: we cannot tell, so assume it lives
+            return True
         try:
             os.kill(self.pid, 0)
         except ProcessLookupError:
@@ -136,19 +145,66 @@ class StackLock:
         return True
 
 
-def file_backend_locks(backend_url: str, project: str, stack: str) -> list[StackLock]:
-    """The DIY file backend's lock files for one stack (other backends: empty, see `--force-unlock`)."""
-    if not backend_url.startswith("file://"):
-        return []
-    root = Path(backend_url[len("file://"):]).expanduser() / ".pulumi" / "locks"
+def stack_locks(backend_url: str, project: str, stack: str) -> list[StackLock]:
+    """The DIY backend's lock files (file://) or objects (s3://) of one stack; [] for other backends."""
+    if backend_url.startswith("file://"):
+        root = Path(backend_url[len("file://"):]).expanduser() / ".pulumi" / "locks"
+        return [lock for path in root.glob(f"**/{project}/{stack}/*.json")
+                if (lock := _lock(str(path), _read_json(_read_bytes(path)), path.stat().st_mtime)) is not None]
+    if backend_url.startswith("s3://"):
+        return _bucket_locks(parse_bucket_url(backend_url, "the stack's backend URL", ".pulumi/locks"), project, stack)
+    return []
+
+
+def _bucket_locks(location: BucketJournalLocation, project: str, stack: str) -> list[StackLock]:
+    client = s3_client(location)
     locks = []
-    for path in root.glob(f"**/{project}/{stack}/*.json"):
-        try:
-            data = json.loads(path.read_text())
-        except (OSError, ValueError):
-            continue
-        locks.append(StackLock(path, int(data.get("pid", 0)), str(data.get("hostname", ""))))
+    pages = client.get_paginator("list_objects_v2").paginate(Bucket=location.bucket, Prefix=location.prefix + "/")
+    for page in pages:
+        for item in page.get("Contents") or []:
+            key = str(item["Key"])
+            # <locks>/<org>/<project>/<stack>/<id>.json (project-scoped), or <locks>/<stack>/<id>.json (older layout)
+            parts = key[len(location.prefix) + 1:].split("/")
+            if parts[-2:-1] != [stack] or (len(parts) > 2 and parts[-3] != project):
+                continue
+            body: bytes = client.get_object(Bucket=location.bucket, Key=key)["Body"].read()
+            lock = _lock(f"s3://{location.bucket}/{key}", _read_json(body), item["LastModified"].timestamp())
+            if lock is not None:
+                locks.append(lock)
     return locks
+
+
+def stale_lock_verdict(lock: StackLock, local_backend: bool, cancel: bool, stale_after: float, now: float) -> str | None:
+    """Why the lock may be removed, or None when it must stay (a run may still hold it). Pure."""
+    age = now - lock.taken_at
+    if cancel:
+        return "you said its run is dead (--cancel-stale-lock)"
+    if local_backend and not lock.holder_alive:
+        return f"pid {lock.pid} is gone"
+    if age >= stale_after:
+        return f"it is {age / 3600:.1f} h old, older than any run lives (--stale-lock-seconds {stale_after:.0f})"
+    return None
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _read_json(raw: bytes) -> dict[str, Any] | None:
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _lock(where: str, data: dict[str, Any] | None, taken_at: float) -> StackLock | None:
+    if data is None:
+        return None
+    return StackLock(where, int(data.get("pid") or 0), str(data.get("hostname", "")), taken_at)
 
 
 def _valid_json(path: Path) -> bool:

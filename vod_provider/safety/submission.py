@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from vod_provider.api.client import VodClient
 from vod_provider.api.errors import AmbiguousError, VodError
 from vod_provider.errors import VodjobsError
-from vod_provider.safety.journal import Submission, SubmissionJournal, inputs_hash
+from vod_provider.safety.journal import Journal, Submission, inputs_hash
 
 # How far before the journaled submit time the service's CreationTime may lie (clock skew).
 CLOCK_SKEW_SECONDS = 60
@@ -123,7 +123,7 @@ class JobJournal(Protocol):
 class JournaledJob:
     """One job's entries in a stack's SubmissionJournal."""
 
-    journal: SubmissionJournal
+    journal: Journal
     key: str
     digest: str
 
@@ -146,7 +146,7 @@ class UnjournaledJob:
         pass
 
 
-def job_journal(journal: SubmissionJournal, key: str | None, job: Mapping[str, Any]) -> JobJournal:
+def job_journal(journal: Journal, key: str | None, job: Mapping[str, Any]) -> JobJournal:
     """The journal of the job `key` with the inputs `job` (the job-defining essence); unjournaled without a key."""
     return JournaledJob(journal, key, inputs_hash(job)) if key else UnjournaledJob()
 

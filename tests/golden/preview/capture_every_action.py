@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.account import OTHER_TEMPLATE, TEMPLATE, TEST_KEY, VIDEOS
-from tests.support.emulator_process import EmulatorProcess
+from tests.support.emulators import emulators
 from tests.support.pulumi_stack import PulumiStack
 
 HERE = Path(__file__).resolve().parent / "every-action"
@@ -61,9 +61,8 @@ def trimmed(digest: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    emulator = EmulatorProcess(TEST_KEY).start()
-    try:
-        emulator.seed(list(VIDEOS.values()), [TEMPLATE, OTHER_TEMPLATE])
+    with emulators() as fleet:
+        emulator = fleet.start(templates=(TEMPLATE, OTHER_TEMPLATE))
         work = Path(tempfile.mkdtemp(prefix="vodjobs-capture-"))
         stack = PulumiStack(work, "prod", work / "pulumi-home").init(emulator.url, TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
         stack.write_spec("covers.yaml", BEFORE)
@@ -75,8 +74,6 @@ def main() -> None:
         (HERE / "specs").mkdir(parents=True, exist_ok=True)
         (HERE / "specs" / "covers.yaml").write_text(spec.read_text())
         (HERE / "digest.json").write_text(json.dumps(trimmed(digest), indent=2) + "\n")
-    finally:
-        emulator.stop()
 
 
 if __name__ == "__main__":
