@@ -2,25 +2,31 @@
 
 import asyncio
 import os
+import time
 from pathlib import Path
 
 import pulumi
 
 from vod_provider.api.settings import CONFIG_SPECS, SettingsError, check_config_keys
 from vod_provider.program import (
+    CONFIG_FAIL_ON_FAILED_JOBS,
     JobOutcome,
+    PendingOutputs,
     SpecsNotFoundError,
     ci_journal_warning,
-    failed_jobs_message,
-    job_exports,
+    failed_jobs_report,
     load_declared_jobs,
     stack_config,
+    stack_exports,
 )
 from vod_provider.resources import AIImageJob
 from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError
 from vod_provider.template_resource import AITemplate
 
+# A waited job whose submittedAt is not before this was submitted, and failed, in this run (program.failed_jobs_report).
+RUN_STARTED = time.time()
 config = stack_config()
+fail_on_failed_jobs = pulumi.Config("vodjobs").get_bool(CONFIG_FAIL_ON_FAILED_JOBS) or False
 try:
     check_config_keys(config)  # a mistyped key would otherwise be ignored: vodjobs:endpiont would go to the real cloud
     declared = load_declared_jobs(config.get(CONFIG_SPECS) or DEFAULT_SPEC_GLOB, Path.cwd())
@@ -39,30 +45,36 @@ jobs = {
     job.name: AIImageJob(job, template_id=templates[job.template_name].id if job.template_name else None)
     for job in declared.jobs
 }
-pulumi.export("templateIds", {name: template.templateId for name, template in templates.items()})
 
 
 async def _job_outcome(job: AIImageJob) -> JobOutcome:
     # Outputs of one resource resolve together: awaiting them in turn costs no extra wait.
     return JobOutcome(await job.jobId.future(), await job.status.future(), await job.errorCode.future(),
-                      await job.errorMessage.future())
+                      await job.errorMessage.future(), await job.submittedAt.future())
 
 
-async def _export_jobs() -> None:
-    """Export every job's JobId and status once all are recorded; fail the run if one of them failed.
+async def _export_outputs() -> None:
+    """Export every job's JobId and status and every template's id once all are recorded; fail the run if a job failed in it.
 
     Awaited by the SDK after this module has run, before its shutdown wait. One coroutine per job and no
     Output: that wait scans every pending Output each time one resolves, O(jobs²) when 1,000 jobs are
     recorded one by one at the API's pace (25 s of CPU, measured with bench/scale.py).
     """
     outcomes = dict(zip(jobs, await asyncio.gather(*(_job_outcome(job) for job in jobs.values())), strict=True))
-    pending = {name: {"jobId": job.jobId, "status": job.status} for name, job in jobs.items()}
-    for name, value in job_exports(outcomes, pending).items():
+    template_ids = {name: await template.templateId.future() for name, template in templates.items()}
+    dry_run = pulumi.runtime.is_dry_run()
+    # In an up, a value still unknown (a resource `up --target` left out) is not exported at all.
+    pending = PendingOutputs({name: {"jobId": job.jobId, "status": job.status} for name, job in jobs.items()},
+                             {name: template.templateId for name, template in templates.items()}) if dry_run else None
+    for name, value in stack_exports(outcomes, template_ids, pending).items():
         pulumi.export(name, value)
-    failed = failed_jobs_message(outcomes)
-    if failed:
+    report = failed_jobs_report(outcomes, None if dry_run else RUN_STARTED, fail_on_failed_jobs)
+    if report.warning:
+        # Failed in an earlier run, which said so: named again, while the rest of this run goes on.
+        pulumi.log.warn(report.warning)
+    if report.error:
         # The jobs are already recorded in state; failing the run makes the pipeline say so.
-        raise pulumi.RunError(failed)
+        raise pulumi.RunError(report.error)
 
 
-pulumi.run(_export_jobs)
+pulumi.run(_export_outputs)

@@ -1,7 +1,9 @@
-"""What the Pulumi program declares: the validated jobs of every spec file the stack's glob matches."""
+"""What the Pulumi program declares (the validated jobs of the stack's spec files) and says about them (exports, failures)."""
 
 from __future__ import annotations
 
+import calendar
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,10 @@ from vod_provider.api.settings import CONFIG_JOURNAL_DIR, CONFIG_JOURNAL_URL
 from vod_provider.errors import VodjobsError
 from vod_provider.safety.journal_location import describe_for_ci, journal_location, stack_backend_url
 from vod_provider.spec.loader import SpecSet, find_spec_files, load_spec_files
+
+# Stack config `vodjobs:failOnFailedJobs` (default false): `pulumi up` fails while the stack holds a failed job.
+CONFIG_FAIL_ON_FAILED_JOBS = "failOnFailedJobs"
+RERUN_ADVICE = "to run it again, bump `revision:` in its spec"
 
 
 class SpecsNotFoundError(VodjobsError):
@@ -40,10 +46,12 @@ def load_declared_jobs(pattern: str, project_dir: Path) -> SpecSet:
     return load_spec_files(files, project_dir)
 
 
-def failed_job_message(name: str, job_id: str, code: str | None, message: str | None) -> str:
+def failed_job_message(name: str, job_id: str, code: str | None, message: str | None, earlier: bool = False) -> str:
+    when = " in an earlier run" if earlier else ""
+    error = f"{code or 'unknown error'}: {message}" if message else code or "unknown error"
     return (
-        f"job {name!r} ({job_id}) failed: {code or 'unknown error'}: {message or ''}. "
-        "It stays recorded with its JobId and error; to run it again, bump `revision:` in its spec."
+        f"job {name!r} ({job_id}) failed{when}: {error.rstrip('.')}. "
+        f"It stays recorded with its JobId and error and is not run again; {RERUN_ADVICE}."
     )
 
 
@@ -55,21 +63,78 @@ class JobOutcome:
     status: str | None
     error_code: str | None
     error_message: str | None
+    submitted_at: str | None = None  # output submittedAt: when this run or an earlier one submitted (or adopted) it
 
 
-def job_exports(outcomes: Mapping[str, JobOutcome], pending: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The stack outputs `jobIds` and `jobs`; a job whose JobId is not known yet exports `pending[name]`. Pure."""
-    jobs: dict[str, Any] = {}
-    for name, outcome in outcomes.items():
-        jobs[name] = {"jobId": outcome.job_id, "status": outcome.status} if outcome.job_id is not None else pending[name]
-    return {"jobIds": {name: entry["jobId"] for name, entry in jobs.items()}, "jobs": jobs}
+@dataclass(frozen=True)
+class PendingOutputs:
+    """In a preview, what to export for a job (`{"jobId", "status"}`) or template id not known yet: their Outputs."""
+
+    jobs: Mapping[str, Any]
+    templates: Mapping[str, Any]
 
 
-def failed_jobs_message(outcomes: Mapping[str, JobOutcome]) -> str | None:
-    """One paragraph per job that ended in failure, or None. Pure."""
-    failed = [failed_job_message(name, o.job_id or "", o.error_code, o.error_message)
-              for name, o in sorted(outcomes.items()) if o.status == "fail"]
-    return "\n".join(failed) or None
+def stack_exports(outcomes: Mapping[str, JobOutcome], template_ids: Mapping[str, str | None],
+                  pending: PendingOutputs | None) -> dict[str, dict[str, Any]]:
+    """The stack outputs `jobIds`, `jobs` and `templateIds`. Pure.
+
+    A job or template not created yet exports what is pending in a preview (shown as unknown), and is left out in an
+    up (`pending` None): there only `up --target` leaves one uncreated, and its value would be stored as the
+    engine's unknown placeholder, a UUID that looks like a real value.
+    """
+    recorded = {name: {"jobId": o.job_id, "status": o.status} if o.job_id is not None else None for name, o in outcomes.items()}
+    jobs = _known_or_pending(recorded, pending.jobs if pending else None)
+    templates = _known_or_pending(template_ids, pending.templates if pending else None)
+    return {"jobIds": {name: entry["jobId"] for name, entry in jobs.items()}, "jobs": jobs, "templateIds": templates}
+
+
+def _known_or_pending(values: Mapping[str, Any], pending: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Each known value; an unknown one (None) is `pending[name]`, or left out without `pending`."""
+    return {name: pending[name] if value is None and pending is not None else value
+            for name, value in values.items() if value is not None or pending is not None}
+
+
+@dataclass(frozen=True)
+class FailedJobsReport:
+    """What a run says about its failed jobs: `error` fails the run, `warning` is shown and the run goes on."""
+
+    error: str | None = None
+    warning: str | None = None
+
+
+def failed_jobs_report(outcomes: Mapping[str, JobOutcome], run_started: float | None, fail_on_failed_jobs: bool = False) -> FailedJobsReport:
+    """A job that failed in this run fails it; one that failed earlier is a warning, unless `fail_on_failed_jobs`. Pure.
+
+    `run_started` is when this run's program started (epoch seconds), None in a preview, which submits nothing and
+    so always goes on. A job failed in this run when it was submitted (output submittedAt, whole seconds, from the
+    same machine's clock) after the program started. `fail_on_failed_jobs` (vodjobs:failOnFailedJobs) fails every
+    run that is not a preview: `up`, and `refresh`/`destroy --run-program`, which Pulumi does not tell apart from it.
+    """
+    failed = sorted(name for name, outcome in outcomes.items() if outcome.status == "fail")
+    if run_started is None:
+        return FailedJobsReport(warning=_paragraphs(outcomes, failed, earlier=failed))
+    new = [name for name in failed if _submitted_since(outcomes[name], run_started)]
+    earlier = [name for name in failed if name not in new]
+    if not fail_on_failed_jobs:
+        return FailedJobsReport(error=_paragraphs(outcomes, new, earlier), warning=_paragraphs(outcomes, earlier, earlier))
+    error = _paragraphs(outcomes, failed, earlier)
+    if earlier:
+        error = f"{error}\n(stack config vodjobs:{CONFIG_FAIL_ON_FAILED_JOBS} is true: `pulumi up` fails while the stack holds a failed job)"
+    return FailedJobsReport(error=error)
+
+
+def _paragraphs(outcomes: Mapping[str, JobOutcome], names: list[str], earlier: list[str]) -> str | None:
+    """One paragraph per named job, or None when there is none."""
+    return "\n".join(failed_job_message(name, outcomes[name].job_id or "", outcomes[name].error_code,
+                                        outcomes[name].error_message, earlier=name in earlier) for name in names) or None
+
+
+def _submitted_since(outcome: JobOutcome, run_started: float) -> bool:
+    try:
+        submitted = calendar.timegm(time.strptime(outcome.submitted_at or "", "%Y-%m-%dT%H:%M:%SZ"))
+    except ValueError:
+        return False  # no time recorded: not this run's doing
+    return submitted >= int(run_started)  # submittedAt is truncated to the second
 
 
 def ci_journal_warning(get_config: Callable[[str], str | None], environ: Mapping[str, str], project_dir: Path) -> str | None:

@@ -8,7 +8,6 @@ its type token, breaks existing stacks: both are part of the state format.
 
 from __future__ import annotations
 
-import sys
 import time
 from typing import Any
 
@@ -17,8 +16,8 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 
 from vod_provider.errors import VodjobsError
 from vod_provider.providers.adoption import adoption_mismatches
-from vod_provider.providers.base import ConfiguredProvider
-from vod_provider.providers.diff import diff_job, is_unknown, job_essence
+from vod_provider.providers.base import ConfiguredProvider, report
+from vod_provider.providers.diff import diff_job, is_unknown, job_essence, job_identity
 from vod_provider.providers.outputs import STATUS_NOT_FOUND, STATUS_SUBMITTED, refreshed_outputs, status_outputs
 from vod_provider.providers.runtime import RUNTIME
 from vod_provider.providers.waiting import wait_for_job
@@ -35,8 +34,11 @@ class AIImageJobProvider(ConfiguredProvider):
 
     - check: keeps the job inputs; rejects a missing or non-string input; for a new job with
       `adopt`, looks the job up and fails, naming each field, if it does not match the spec.
-    - diff: compares the job-defining inputs only (never `__provider`, outputs, jobName, adopt,
-      waitSeconds); any change is a replacement, because a submitted job cannot be edited.
+    - diff: compares the job's identity only (never `__provider`, outputs, jobName, adopt,
+      waitSeconds); any change is a replacement, because a submitted job cannot be edited. A job
+      naming a declared template is identified by the template's name (input `template`): its
+      `templateId`, which changes when the template is created again, does not by itself replace
+      the job (providers/diff.py says when the id is compared).
     - create: one SubmitAIImageJob call (or, with `adopt`, none); the JobId becomes the id and
       output `jobId`. All or nothing. Every submit is journaled first (safety/journal.py), so a JobId
       that a crashed run never recorded is adopted rather than submitted again; a submit that may
@@ -54,7 +56,7 @@ class AIImageJobProvider(ConfiguredProvider):
         ]
         failures += [
             CheckFailure(key, f"{key} must be a string, got {type(value).__name__}")
-            for key, value in job_essence(news).items()
+            for key, value in job_identity(news).items()
             if key != "revision" and not isinstance(value, str) and not is_unknown(value)
         ]
         adopt = news.get("adopt")
@@ -77,7 +79,7 @@ class AIImageJobProvider(ConfiguredProvider):
         if changes:
             described = ["userData changed (secret, not shown)" if c.field == "userData" and news.get("userDataSecret")
                          else "; ".join(c.details()) for c in changes.changes]
-            _report(f"{_label(news)} will be submitted again: {'; '.join(described)}")
+            report(f"{_label(news)} will be submitted again: {'; '.join(described)}")
         return DiffResult(
             changes=bool(changes),
             replaces=changes.changed_fields,
@@ -91,7 +93,7 @@ class AIImageJobProvider(ConfiguredProvider):
             return self._adopt(props, label)
         key = props.get("journalKey")
         journal = job_journal(RUNTIME.journal(), str(key) if key else None, job)
-        submitted = submit_once(RUNTIME.client(), journal, job, label, _report)
+        submitted = submit_once(RUNTIME.client(), journal, job, label, report)
         outs = {
             **_inputs(props),
             "jobId": submitted.job_id,
@@ -102,7 +104,7 @@ class AIImageJobProvider(ConfiguredProvider):
         }
         wait = props.get("waitSeconds")
         if wait:
-            info = wait_for_job(RUNTIME.batcher().lookup, submitted.job_id, f"{label} ({submitted.job_id})", float(wait), _report)
+            info = wait_for_job(RUNTIME.batcher().lookup, submitted.job_id, f"{label} ({submitted.job_id})", float(wait), report)
             if info is not None:
                 outs.update(status_outputs(info))
         return CreateResult(submitted.job_id, outs)
@@ -112,14 +114,14 @@ class AIImageJobProvider(ConfiguredProvider):
         found = RUNTIME.batcher().lookup(job_id)
         if found is None:
             raise AdoptedJobNotFoundError(f"{label}: cannot adopt job {job_id}: the service does not know it")
-        _report(f"{label}: adopted existing job {job_id} (nothing submitted)")
+        report(f"{label}: adopted existing job {job_id} (nothing submitted)")
         outs = {**_inputs(props), "jobId": job_id, "requestId": "", "submittedAt": found.creation_time, **status_outputs(found)}
         return CreateResult(job_id, outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         found = RUNTIME.batcher().lookup(id_)
         if found is None:
-            _report(f"{_label(props)}: job {id_} is not known to the service any more; it stays in state as {STATUS_NOT_FOUND}")
+            report(f"{_label(props)}: job {id_} is not known to the service any more; it stays in state as {STATUS_NOT_FOUND}")
         return ReadResult(id_, refreshed_outputs({**props, "jobId": id_}, found))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -127,7 +129,7 @@ class AIImageJobProvider(ConfiguredProvider):
         return UpdateResult({**kept, **_inputs(news), "jobId": id_})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        _report(f"{_label(props)}: forgot job {id_}; VOD cannot withdraw a submitted job, its results stay in VOD")
+        report(f"{_label(props)}: forgot job {id_}; VOD cannot withdraw a submitted job, its results stay in VOD")
 
 
 class AdoptedJobNotFoundError(VodjobsError):
@@ -141,7 +143,7 @@ def _settle(key: str, job_id: str) -> None:
         if journal.holds_job(key, job_id):
             journal.settle(key, job_id)
     except VodjobsError as error:
-        _report(f"{key}: the submission journal could not be tidied ({error}); it is tried again next run")
+        report(f"{key}: the submission journal could not be tidied ({error}); it is tried again next run")
 
 
 def _label(props: dict[str, Any]) -> str:
@@ -149,14 +151,9 @@ def _label(props: dict[str, Any]) -> str:
 
 
 def _inputs(props: dict[str, Any]) -> dict[str, Any]:
-    """The inputs worth keeping: job-defining ones plus those that steer creation."""
+    """The inputs worth keeping: the job's identity plus those that steer creation."""
     steering = {key: props[key] for key in STEERING_INPUTS if props.get(key) not in (None, "", 0)}
-    return {**job_essence(props), **steering}
-
-
-def _report(line: str) -> None:
-    # The engine shows the provider's stderr under the resource (pulumi.log does not work here).
-    print(f"vodjobs: {line}", file=sys.stderr, flush=True)
+    return {**job_identity(props), **steering}
 
 
 def _utc_now() -> str:
@@ -187,6 +184,8 @@ class AIImageJob(Resource, module="vod", name="AIImageJob"):
             "jobName": job.name,
             "journalKey": f"{pulumi.get_project()}/{pulumi.get_stack()}/{job.name}",
             "videoId": job.video_id,
+            # The job's identity names its template as the spec does; the id is what SubmitAIImageJob is sent.
+            "template": job.template_name,
             "templateId": template_id if template_id is not None else job.template_id,
             "userData": pulumi.Output.secret(job.user_data) if job.user_data_secret and job.user_data else job.user_data,
             "userDataSecret": True if job.user_data_secret else None,

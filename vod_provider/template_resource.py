@@ -2,7 +2,10 @@
 
 A template is the one thing vodjobs manages that the API can edit and delete: a name or config
 change updates it in place (its id, and so every job using it, stays), removing it deletes it.
-Jobs that name it depend on it, so Pulumi creates templates first and deletes them last. Like
+Jobs that name it depend on it, so Pulumi creates templates first and deletes them last. A job is
+identified by the name of the template it names, not by its id: a template deleted outside
+vodjobs is dropped by `pulumi refresh` (with a warning) and created again by the next `up`, with a
+new id, and none of its jobs is submitted again. Like
 the job provider, the class is pickled by reference: its module path and name are state format.
 """
 
@@ -14,7 +17,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
-from vod_provider.providers.base import ConfiguredProvider
+from vod_provider.providers.base import ConfiguredProvider, report
 from vod_provider.providers.runtime import RUNTIME
 from vod_provider.spec.model import TemplateSpec
 
@@ -23,6 +26,12 @@ TEMPLATE_INPUTS = ("templateName", "templateConfig")
 
 def _essence(props: dict[str, Any]) -> dict[str, Any]:
     return {key: props[key] for key in TEMPLATE_INPUTS if props.get(key) is not None}
+
+
+def _gone_warning(name: str, template_id: str) -> str:
+    return (f"warning: template {name!r} ({template_id}) is not known to the service any more (deleted outside "
+            "vodjobs?): it is removed from state, and the next `pulumi up` creates it again from its spec. The jobs "
+            "that name it are not submitted again.")
 
 
 def _same_config(a: str, b: str) -> bool:
@@ -34,8 +43,8 @@ def _same_config(a: str, b: str) -> bool:
 
 class AITemplateProvider(ConfiguredProvider):
     """Contract: create = AddAITemplate; diff = name or config changed → update in place (never a
-    replacement); update = UpdateAITemplate; read = GetAITemplate (gone → removed from state);
-    delete = DeleteAITemplate, safe when already gone."""
+    replacement); update = UpdateAITemplate; read = GetAITemplate (gone → removed from state, with a
+    warning naming it); delete = DeleteAITemplate, safe when already gone."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = [CheckFailure(k, f"{k} is required") for k in TEMPLATE_INPUTS if not news.get(k)]
@@ -56,6 +65,7 @@ class AITemplateProvider(ConfiguredProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         found = RUNTIME.client().get_ai_template(id_)
         if found is None:
+            report(_gone_warning(str(props.get("templateName") or id_), id_))
             return ReadResult(None, {})
         outs = {"templateName": found.name, "templateConfig": found.config, "templateId": id_}
         return ReadResult(id_, outs)

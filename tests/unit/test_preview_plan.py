@@ -53,10 +53,13 @@ COVER = TemplateSpec("cover", "png", True, "specs/jobs.yaml", 1)
      job("moved"), "replace", (Change("pipelineId", "(none)", "e" * 32),)),
     (step("replace", "retemplated", JOB_INPUTS, {**JOB_INPUTS, "templateId": UNKNOWN}, reasons=["templateId"]),
      job("retemplated", template_name="cover"), "replace", (Change("templateId", TEMPLATE_ID, "cover (new)"),)),
+    (step("replace", "switched", {**JOB_INPUTS, "template": "cover"}, {**JOB_INPUTS, "template": "still", "templateId": UNKNOWN},
+          reasons=["template"]),
+     job("switched", template_name="still"), "replace", (Change("template", "cover", "still"),)),
     (step("replace", "hidden", {**JOB_INPUTS, "userData": "[secret]"}, {**JOB_INPUTS, "userData": "[secret]"}, reasons=["userData"]),
      job("hidden", user_data_secret=True), "replace", (Change("userData", "[secret]", "[secret]"),)),
 ], ids=["submit", "unchanged", "replace-userData", "replace-revision", "replace-pipelineId", "replace-template-to-be-created",
-        "replace-secret-userData-stays-hidden"])
+        "replace-other-template", "replace-secret-userData-stays-hidden"])
 def test_each_step_becomes_the_job_action_with_the_fields_that_changed(
     the_step: dict[str, Any], declared: JobSpec, action: str, changes: tuple[Change, ...]
 ) -> None:
@@ -90,6 +93,24 @@ def test_a_removed_job_is_forgotten_and_named_by_its_template_when_vodjobs_manag
     (row,) = plan.jobs
     assert (row.action, row.video_id, row.template, row.spec) == ("forget", OTHER_VIDEO, "cover", None)
     assert plan.api_calls == ()
+
+
+def test_a_template_created_again_outside_vodjobs_replaces_none_of_the_jobs_that_name_it() -> None:
+    named = {**JOB_INPUTS, "template": "cover", "templateId": TEMPLATE_RESOURCE_ID}
+    plan = plan_preview({"steps": [
+        step("create", "cover", new=PNG, type_=TEMPLATE_TYPE),
+        step("same", "kept", named, {**named, "templateId": UNKNOWN}),
+    ]}, specs(job("kept", template_name="cover"), templates=(COVER,)))
+
+    assert [(r.name, r.action, r.template) for r in plan.jobs] == [("kept", "unchanged", "cover")]
+    assert plan.api_calls == (("AddAITemplate", 1),)
+    assert plan.jobs_per_template == (TemplateUse("cover", 1, 0),)
+
+
+def test_a_removed_job_that_named_a_template_is_shown_with_that_name() -> None:
+    plan = plan_preview({"steps": [step("delete", "gone", {**JOB_INPUTS, "template": "cover"})]}, specs())
+
+    assert [(r.action, r.template) for r in plan.jobs] == [("forget", "cover")]
 
 
 def test_template_steps_become_template_calls_and_an_edit_names_what_changed() -> None:

@@ -15,7 +15,7 @@ import pytest
 from tests.support.golden import GOLDEN_DIR, assert_matches_golden
 from vod_provider.cli.preview_plan import PreviewFailure, PreviewOutcome, PreviewPlan, plan_preview
 from vod_provider.cli.preview_render import render_github_annotations, render_json, render_markdown
-from vod_provider.spec.loader import SpecIssue, load_spec_files
+from vod_provider.spec.loader import JobSpec, SpecIssue, SpecSet, load_spec_files
 
 EVERY_ACTION = GOLDEN_DIR / "preview" / "every-action"
 
@@ -25,7 +25,22 @@ def every_action_plan() -> PreviewPlan:
     return plan_preview(json.loads((EVERY_ACTION / "digest.json").read_text()), specs)
 
 
+def failed_earlier_plan() -> PreviewPlan:
+    """A stack holding a job that failed in an earlier run, previewed with one new job beside it."""
+    urn = "urn:pulumi:prod::vodjobs::pulumi-python:dynamic/vod:AIImageJob::"
+    inputs = {"videoId": "d" * 32, "templateId": "7d2e4f6a8b0c4d1e9f3a5b7c9d1e3f5a"}
+    outputs = {**inputs, "jobId": "e" * 32, "status": "fail", "errorCode": "AIImageJobFailed", "errorMessage": "no frames | none"}
+    kept = {"urn": f"{urn}broken-cover", "type": "pulumi-python:dynamic/vod:AIImageJob", "id": "e" * 32}
+    steps = [{"op": "same", "urn": kept["urn"], "oldState": {**kept, "inputs": inputs, "outputs": outputs},
+              "newState": {**kept, "inputs": inputs}},
+             {"op": "create", "urn": f"{urn}new-cover", "newState": {"urn": f"{urn}new-cover", "type": kept["type"], "inputs": inputs}}]
+    specs = SpecSet(tuple(JobSpec(name, "d" * 32, inputs["templateId"], None, None, "specs/covers.yaml", line)
+                          for name, line in (("broken-cover", 2), ("new-cover", 5))), ("specs/covers.yaml",))
+    return plan_preview({"steps": steps}, specs)
+
+
 OUTCOMES = {
+    "failed-earlier": lambda: PreviewOutcome("prod", plan=failed_earlier_plan()),
     "every-action": lambda: PreviewOutcome("prod", plan=every_action_plan()),
     "no-changes": lambda: PreviewOutcome("prod", plan=PreviewPlan((), (), (), ())),
     "invalid-specs": lambda: PreviewOutcome("prod", issues=(

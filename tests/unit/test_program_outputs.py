@@ -1,31 +1,82 @@
-"""The stack outputs the program exports for its jobs, and the message of a run whose jobs failed (pure)."""
+"""The stack outputs the program exports for its jobs, and what a run says about failed jobs (pure)."""
 
 from __future__ import annotations
 
-from vod_provider.program import JobOutcome, failed_jobs_message, job_exports
+import calendar
+import time
+from typing import Any
 
-DONE = JobOutcome("a" * 32, "success", None, None)
+import pytest
+
+from vod_provider.program import FailedJobsReport, JobOutcome, PendingOutputs, failed_jobs_report, stack_exports
+
+RUN_STARTED = calendar.timegm(time.strptime("2026-12-03T18:00:00Z", "%Y-%m-%dT%H:%M:%SZ")) + 0.7
+DONE = JobOutcome("a" * 32, "success", None, None, "2026-12-03T17:00:00Z")
 NEW = JobOutcome(None, None, None, None)  # a preview of a job not submitted yet
-BROKEN = JobOutcome("b" * 32, "fail", "AIImageJobFailed", "no frames")
+BROKEN_EARLIER = JobOutcome("b" * 32, "fail", "AIImageJobFailed", "no frames", "2026-12-03T17:59:59Z")
+BROKEN_NOW = JobOutcome("c" * 32, "fail", "AIImageJobFailed", "No frames.", "2026-12-03T18:00:00Z")  # same second
+NO_TIME = JobOutcome("d" * 32, "fail", "AIImageJobFailed", "no frames")
 
 
-def test_known_jobs_export_their_job_id_and_status_and_new_ones_what_is_pending() -> None:
-    pending = {"new-cover": {"jobId": "<output jobId>", "status": "<output status>"}}
+PENDING = PendingOutputs({"new-cover": {"jobId": "<output jobId>", "status": "<output status>"}}, {"still": "<output templateId>"})
 
-    exports = job_exports({"done-cover": DONE, "new-cover": NEW}, pending)
 
-    assert exports == {
+@pytest.mark.parametrize(("pending", "expected"), [
+    pytest.param(PENDING, {
         "jobIds": {"done-cover": "a" * 32, "new-cover": "<output jobId>"},
-        "jobs": {"done-cover": {"jobId": "a" * 32, "status": "success"},
-                 "new-cover": {"jobId": "<output jobId>", "status": "<output status>"}},
-    }
+        "jobs": {"done-cover": {"jobId": "a" * 32, "status": "success"}, "new-cover": {"jobId": "<output jobId>", "status": "<output status>"}},
+        "templateIds": {"animated-cover": "f" * 32, "still": "<output templateId>"},
+    }, id="preview: what is not known yet is pending"),
+    pytest.param(None, {
+        "jobIds": {"done-cover": "a" * 32},
+        "jobs": {"done-cover": {"jobId": "a" * 32, "status": "success"}},
+        "templateIds": {"animated-cover": "f" * 32},
+    }, id="up: what is not known (left out by --target) is absent, never a placeholder"),
+])
+def test_known_jobs_and_templates_export_their_ids_and_the_others_depend_on_the_run(
+    pending: PendingOutputs | None, expected: dict[str, Any]
+) -> None:
+    exports = stack_exports({"done-cover": DONE, "new-cover": NEW}, {"animated-cover": "f" * 32, "still": None}, pending)
+
+    assert exports == expected
 
 
-def test_every_failed_job_is_named_with_its_job_id_and_error_and_the_others_are_not() -> None:
-    message = failed_jobs_message({"z-cover": BROKEN, "done-cover": DONE, "a-cover": BROKEN, "new-cover": NEW})
+def named(text: str | None) -> list[str]:
+    """The job names a report's paragraph names, in order."""
+    return [line.split("'")[1] for line in (text or "").splitlines() if line.startswith("job '")]
 
-    assert message is not None
-    lines = message.splitlines()
-    assert len(lines) == 2 and lines[0].startswith("job 'a-cover' (" + "b" * 32 + ") failed: AIImageJobFailed: no frames.")
-    assert lines[1].startswith("job 'z-cover'")
-    assert failed_jobs_message({"done-cover": DONE, "new-cover": NEW}) is None
+
+@pytest.mark.parametrize(("outcomes", "run_started", "fail_on_failed_jobs", "failing", "warned"), [
+    pytest.param({"now": BROKEN_NOW, "done": DONE}, RUN_STARTED, False, ["now"], [], id="failed in this up: the up fails"),
+    pytest.param({"old": BROKEN_EARLIER, "done": DONE}, RUN_STARTED, False, [], ["old"], id="failed earlier: a warning"),
+    pytest.param({"old": BROKEN_EARLIER, "now": BROKEN_NOW}, RUN_STARTED, False, ["now"], ["old"], id="both"),
+    pytest.param({"old": NO_TIME}, RUN_STARTED, False, [], ["old"], id="no submit time recorded: earlier"),
+    pytest.param({"old": BROKEN_EARLIER, "now": BROKEN_NOW}, None, False, [], ["now", "old"], id="preview: warnings only"),
+    pytest.param({"old": BROKEN_EARLIER, "now": BROKEN_NOW}, None, True, [], ["now", "old"], id="preview ignores the option"),
+    pytest.param({"old": BROKEN_EARLIER, "now": BROKEN_NOW}, RUN_STARTED, True, ["now", "old"], [], id="option: any failed job fails the up"),
+    pytest.param({"done": DONE, "new": NEW}, RUN_STARTED, True, [], [], id="nothing failed"),
+])
+def test_a_failed_job_fails_the_run_that_saw_it_fail_and_is_a_warning_afterwards(
+    outcomes: dict[str, JobOutcome], run_started: float | None, fail_on_failed_jobs: bool, failing: list[str], warned: list[str],
+) -> None:
+    report = failed_jobs_report(outcomes, run_started, fail_on_failed_jobs)
+
+    assert (named(report.error), named(report.warning)) == (failing, warned)
+
+
+def test_each_failed_job_is_named_with_its_job_id_error_and_how_to_run_it_again() -> None:
+    report = failed_jobs_report({"old": BROKEN_EARLIER, "now": BROKEN_NOW}, RUN_STARTED)
+
+    assert report == FailedJobsReport(
+        error=f"job 'now' ({'c' * 32}) failed: AIImageJobFailed: No frames. It stays recorded with its JobId and error and "
+              "is not run again; to run it again, bump `revision:` in its spec.",
+        warning=f"job 'old' ({'b' * 32}) failed in an earlier run: AIImageJobFailed: no frames. It stays recorded with its "
+                "JobId and error and is not run again; to run it again, bump `revision:` in its spec.",
+    )
+
+
+def test_the_option_says_why_an_earlier_failure_fails_the_up() -> None:
+    report = failed_jobs_report({"old": BROKEN_EARLIER}, RUN_STARTED, fail_on_failed_jobs=True)
+
+    assert report.error is not None and report.warning is None
+    assert report.error.endswith("(stack config vodjobs:failOnFailedJobs is true: `pulumi up` fails while the stack holds a failed job)")

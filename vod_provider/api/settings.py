@@ -29,6 +29,7 @@ CONFIG_ALLOW_INSECURE = "vodjobs:allowInsecureEndpoint"
 CONFIG_SPECS = "vodjobs:specs"
 CONFIG_JOURNAL_DIR = "vodjobs:journalDir"
 CONFIG_JOURNAL_URL = "vodjobs:journalUrl"
+CONFIG_FAIL_ON_FAILED_JOBS = "vodjobs:failOnFailedJobs"
 DEFAULT_REGION = "cn-shanghai"
 _REGION_SHAPE = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
 
@@ -45,6 +46,7 @@ STACK_CONFIG_KEYS: dict[str, str] = {
     CONFIG_SECURITY_TOKEN: "the provider: an STS token (set it with --secret)",
     CONFIG_JOURNAL_DIR: "the provider: the directory of the submission journal",
     CONFIG_JOURNAL_URL: "the provider: a bucket for the submission journal",
+    CONFIG_FAIL_ON_FAILED_JOBS: "the program: fail every up while the stack holds a failed job",
 }
 
 

@@ -1,8 +1,9 @@
 """What a `pulumi preview --json --show-sames` digest means for the jobs: submit, replace, forget, unchanged.
 
 Pure: the digest and the loaded specs in, a PreviewPlan out. The engine's steps say what happens
-to each resource; the specs add where each job is declared and the template name a job uses
-(in a preview, the id of a template still to be created is unknown). `--show-sames` matters:
+to each resource, and a kept job's recorded outputs whether it failed; the specs add where each
+job is declared and the template name a job uses (in a preview, the id of a template still to be
+created is unknown). `--show-sames` matters:
 without it the digest omits unchanged resources, and renames (a `same` step whose old URN has
 another name) could not be told apart from nothing.
 """
@@ -11,11 +12,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from vod_provider.errors import CliError
-from vod_provider.providers.diff import FieldChange, is_unknown, job_essence
+from vod_provider.providers.diff import TEMPLATE_REFERENCE, FieldChange, is_unknown, job_identity
 from vod_provider.spec.model import JobSpec, SpecIssue, SpecSet, TemplateSpec
 
 JOB_TYPE = "pulumi-python:dynamic/vod:AIImageJob"
@@ -53,6 +54,15 @@ class SpecLocation:
 
 
 @dataclass(frozen=True)
+class RecordedFailure:
+    """A job the stack holds as failed (status `fail`): an up does not run it again until its revision is bumped."""
+
+    job_id: str
+    error_code: str
+    error_message: str
+
+
+@dataclass(frozen=True)
 class JobRow:
     name: str
     action: JobAction
@@ -63,6 +73,7 @@ class JobRow:
     former_name: str | None = None  # rename
     adopt: str | None = None  # adopt: the JobId recorded instead of a submit
     waits: bool = False  # a submit the up waits for (GetAIImageJobs polls)
+    failed: RecordedFailure | None = None  # unchanged or renamed, and recorded as failed
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,10 @@ class PreviewPlan:
     @property
     def waiting_jobs(self) -> int:
         return sum(1 for job in self.jobs if job.waits)
+
+    @property
+    def failed_jobs(self) -> tuple[JobRow, ...]:
+        return tuple(job for job in self.jobs if job.failed is not None)
 
 
 @dataclass(frozen=True)
@@ -150,7 +165,8 @@ def _job_row(step: Mapping[str, Any], declared: Mapping[str, JobSpec], names_by_
     old_inputs = _inputs(step, "oldState")
     if action == "forget":
         template_id = str(old_inputs.get("templateId", ""))
-        return JobRow(name, action, str(old_inputs.get("videoId", "")), names_by_id.get(template_id, template_id), None)
+        template = old_inputs.get(TEMPLATE_REFERENCE) or names_by_id.get(template_id, template_id)
+        return JobRow(name, action, str(old_inputs.get("videoId", "")), str(template), None)
     spec = declared.get(name)
     if spec is None:
         raise PreviewDigestError(f"job {name!r} is in the preview but in no spec file: did the specs change during the preview?")
@@ -159,16 +175,25 @@ def _job_row(step: Mapping[str, Any], declared: Mapping[str, JobSpec], names_by_
     former = _name(step, "oldState")
     if action == "submit" and spec.adopt:
         return JobRow(row.name, "adopt", row.video_id, row.template, row.spec, adopt=spec.adopt)
-    if action == "unchanged" and former != name:
-        return JobRow(row.name, "rename", row.video_id, row.template, row.spec, former_name=former)
+    if action == "unchanged":
+        row = replace(row, failed=_recorded_failure(step))
+        return replace(row, action="rename", former_name=former) if former != name else row
     if action == "replace":
         changes = _job_changes(step, spec, names_by_id)
         return JobRow(row.name, action, row.video_id, row.template, row.spec, changes, waits=row.waits)
     return row
 
 
+def _recorded_failure(step: Mapping[str, Any]) -> RecordedFailure | None:
+    outputs = (step.get("oldState") or {}).get("outputs") or {}
+    if outputs.get("status") != "fail":
+        return None
+    return RecordedFailure(str(step["oldState"].get("id") or outputs.get("jobId") or ""), str(outputs.get("errorCode") or ""),
+                           str(outputs.get("errorMessage") or ""))
+
+
 def _job_changes(step: Mapping[str, Any], spec: JobSpec, names_by_id: Mapping[str, str]) -> tuple[Change, ...]:
-    old, new = job_essence(_inputs(step, "oldState")), job_essence(_inputs(step, "newState"))
+    old, new = job_identity(_inputs(step, "oldState")), job_identity(_inputs(step, "newState"))
     fields = step.get("replaceReasons") or []
     return tuple(
         Change(field, _job_value(field, old.get(field), spec, names_by_id), _job_value(field, new.get(field), spec, names_by_id))

@@ -19,6 +19,7 @@ from vod_provider.cli.preview_plan import (
     PreviewFailure,
     PreviewOutcome,
     PreviewPlan,
+    RecordedFailure,
     TemplateAction,
     TemplateRow,
 )
@@ -72,6 +73,12 @@ def job_explanation(job: JobRow) -> str:
     return _explain(job, _plain)
 
 
+def failed_sentence(count: int) -> str:
+    """E.g. "1 job failed in an earlier run and stays recorded as failed: …"."""
+    return (f"{count} {_plural(count, 'job')} failed in an earlier run and {'stays' if count == 1 else 'stay'} recorded as "
+            f"failed: `pulumi up` does not run {'it' if count == 1 else 'them'} again; to run one again, bump its `revision:`")
+
+
 def issues_sentence(count: int) -> str:
     return f"the specs are invalid: {count} {_plural(count, 'problem')}; nothing can be submitted until every one is fixed"
 
@@ -92,6 +99,11 @@ def render_markdown(outcome: PreviewOutcome) -> str:
 
 def _markdown_plan(plan: PreviewPlan) -> list[str]:
     lines = [f"**{_sentence(verdict(plan))}**", "", _sentence(api_calls_sentence(plan)), ""]
+    if plan.failed_jobs:
+        lines += [f"**{_sentence(failed_sentence(len(plan.failed_jobs)))}**", "", "| job | JobId | error | spec |", "|---|---|---|---|"]
+        lines += [f"| {_code(j.name)} | {_code(j.failed.job_id)} | {_cell(_error(j.failed))} | {_spec(j)} |"
+                  for j in plan.failed_jobs if j.failed is not None]
+        lines.append("")
     changing = [job for job in plan.jobs if job.action != "unchanged"]
     if changing:
         lines += ["| job | will | video | template | spec | what changes |", "|---|---|---|---|---|---|"]
@@ -142,6 +154,10 @@ def _explain(job: JobRow, code: Callable[[str], str]) -> str:
     return "unchanged"
 
 
+def _error(failure: RecordedFailure) -> str:
+    return f"{failure.error_code or 'unknown error'}: {failure.error_message}"
+
+
 def _change(change: Change, code: Callable[[str], str]) -> str:
     return f"{code(change.field)}: {code(change.old)} → {code(change.new)}"
 
@@ -183,6 +199,12 @@ def render_github_annotations(outcome: PreviewOutcome) -> str:
         lines += [spec_issue_annotation(issue) for issue in outcome.issues]
         lines.append(issues_sentence(len(outcome.issues)))
     elif outcome.plan is not None:
+        for job in outcome.plan.failed_jobs:
+            assert job.failed is not None and job.spec is not None  # a kept job: recorded and declared
+            lines.append(annotation("warning", {"file": job.spec.file, "line": str(job.spec.line),
+                                                "title": f"vodjobs {outcome.stack}: failed job {job.name}"},
+                                    f"job {job.name!r} ({job.failed.job_id}) failed: {_error(job.failed)}; "
+                                    "bump its revision: to run it again"))
         for job in outcome.plan.jobs:
             if job.action == "unchanged":
                 continue
@@ -190,6 +212,8 @@ def render_github_annotations(outcome: PreviewOutcome) -> str:
             lines.append(annotation("notice", {**where, "title": f"vodjobs {outcome.stack}: {job.action} {job.name}"},
                                      f"job {job.name!r} ({job.video_id}, template {job.template}): {job_explanation(job)}"))
         lines += [verdict(outcome.plan).replace("`", ""), api_calls_sentence(outcome.plan).replace("`", "")]
+        if outcome.plan.failed_jobs:
+            lines.append(failed_sentence(len(outcome.plan.failed_jobs)).replace("`", ""))
     return "\n".join(lines) + "\n"
 
 
@@ -216,7 +240,12 @@ def render_json(outcome: PreviewOutcome) -> str:
 def _job_json(job: JobRow) -> dict[str, Any]:
     return {"name": job.name, "action": job.action, "videoId": job.video_id, "template": job.template,
             "spec": asdict(job.spec) if job.spec else None, "changes": [asdict(c) for c in job.changes],
-            "formerName": job.former_name, "adopt": job.adopt, "waits": job.waits}
+            "formerName": job.former_name, "adopt": job.adopt, "waits": job.waits,
+            "failed": _failure_json(job.failed) if job.failed else None}
+
+
+def _failure_json(failure: RecordedFailure) -> dict[str, str]:
+    return {"jobId": failure.job_id, "errorCode": failure.error_code, "errorMessage": failure.error_message}
 
 
 # -- words ------------------------------------------------------------------------------------------

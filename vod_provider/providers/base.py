@@ -1,4 +1,5 @@
-"""What both dynamic providers share: configuration through the process's one runtime, and no secret in the pickle.
+"""What both dynamic providers share: configuration through the process's one runtime, no secret in the pickle, and
+how they tell the user something.
 
 The provider classes (vod_provider.resources, vod_provider.template_resource) are pickled *by reference*: their own
 module path and name are state format; this base class is not named in state and may move.
@@ -7,6 +8,7 @@ module path and name are state format; this base class is not named in state and
 from __future__ import annotations
 
 import os
+import sys
 
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
@@ -24,3 +26,9 @@ class ConfiguredProvider(ResourceProvider):
         # The SDK's Config offers get() alone; the engine sends the whole stack config (pulumi-dynamic.md §1.6), and
         # every key is needed to refuse an unknown one.
         RUNTIME.configure(req.config._props, os.environ)
+
+
+def report(line: str) -> None:
+    """Tell the user something about a resource, as `vodjobs: <line>` (pulumi.log does not work in the provider)."""
+    # The engine shows the provider's stderr with the step that was running (a diagnostic in `preview --json`).
+    print(f"vodjobs: {line}", file=sys.stderr, flush=True)

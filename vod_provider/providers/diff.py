@@ -1,9 +1,19 @@
 """What changed between a recorded job and its declaration: a pure function over normalised inputs.
 
 A submitted image-AI job cannot be edited or withdrawn, so every change of a
-job input means "submit a new job" (a replacement). Only the job inputs are
+job's identity means "submit a new job" (a replacement). Only the identity is
 compared: `__provider`, outputs (jobId, requestId, …) and values the engine
 adds never count as a change.
+
+A job that names a declared template (`template:` in its spec) is identified by
+that name, not by the template's id: a template deleted outside vodjobs and
+created again gets a new TemplateId, yet it is the template the spec declares,
+so none of its jobs runs again. The id still travels as input `templateId`
+(SubmitAIImageJob needs it) and is compared only when the name cannot decide:
+a literal `templateId:` on either side, or a job recorded by vodjobs before
+jobs named their template (state written before input `template` existed). For
+such a job an unchanged id means an unchanged job; it names its template once
+it is next submitted.
 """
 
 from __future__ import annotations
@@ -16,9 +26,13 @@ from typing import Any
 
 from pulumi.output import Unknown
 
-# The inputs that define a job: changing any of them submits a new job. (Other inputs, such as
-# jobName, adopt and waitSeconds, steer how a job is created and never cause a replacement.)
+# What SubmitAIImageJob is sent (plus revision): the submission journal digests exactly these, so keep them as they are.
 JOB_INPUT_KEYS = ("videoId", "templateId", "userData", "pipelineId", "revision")
+# The declared template's name, for a job that names one (absent for a literal templateId).
+TEMPLATE_REFERENCE = "template"
+# A job's identity, in the order replace reasons are listed: changing any of them submits a new job. (Other
+# inputs, such as jobName, adopt and waitSeconds, steer how a job is created and never cause a replacement.)
+IDENTITY_KEYS = ("videoId", TEMPLATE_REFERENCE, "templateId", "userData", "pipelineId", "revision")
 
 # During preview an input that depends on another resource's output is unknown: the wire sentinel,
 # or pulumi's Unknown object once deserialised with unknowns kept.
@@ -36,7 +50,7 @@ class FieldChange:
     new: Any
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.old!r} → {self.new!r}"
+        return f"{self.field}: {_shown(self.old)} → {_shown(self.new)}"
 
     def details(self) -> list[str]:
         """Inside a changed userData, each changed path old → new (deepdiff); else the whole value."""
@@ -53,6 +67,10 @@ class FieldChange:
         lines += [f"{self.field}{_path(path)}: added {value!r}" for path, value in tree.get("dictionary_item_added", {}).items()]
         lines += [f"{self.field}{_path(path)}: removed {value!r}" for path, value in tree.get("dictionary_item_removed", {}).items()]
         return lines or [str(self)]
+
+
+def _shown(value: Any) -> str:
+    return "(known after the up)" if is_unknown(value) else repr(value)
 
 
 def _path(deepdiff_path: str) -> str:
@@ -83,12 +101,25 @@ def job_essence(props: Mapping[str, Any]) -> dict[str, Any]:
     return essence
 
 
+def job_identity(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The essence plus the name of the declared template the job names, if it names one."""
+    essence = job_essence(props)
+    template = props.get(TEMPLATE_REFERENCE)
+    return {**essence, TEMPLATE_REFERENCE: template} if template else essence
+
+
+def _compared_keys(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
+    """The identity keys to compare: the template by name when both sides name one, else by id (see the module doc)."""
+    by_name = TEMPLATE_REFERENCE in old and TEMPLATE_REFERENCE in new
+    skipped = "templateId" if by_name else TEMPLATE_REFERENCE
+    return tuple(key for key in IDENTITY_KEYS if key != skipped)
+
+
 def diff_job(olds: Mapping[str, Any], news: Mapping[str, Any]) -> JobDiff:
     """Compare the recorded job (old outputs or inputs) with the declared one, field by field."""
-    old, new = job_essence(olds), job_essence(news)
+    old, new = job_identity(olds), job_identity(news)
+    keys = _compared_keys(old, new)
     # Job inputs are flat strings (and an int revision), so plain equality is the whole comparison.
     # An unknown value may turn out to be anything: treat it as a change.
-    changed = {key for key in JOB_INPUT_KEYS if old.get(key) != new.get(key) or is_unknown(new.get(key))}
-    return JobDiff(
-        tuple(FieldChange(key, old.get(key), new.get(key)) for key in JOB_INPUT_KEYS if key in changed)
-    )
+    changed = {key for key in keys if old.get(key) != new.get(key) or is_unknown(new.get(key))}
+    return JobDiff(tuple(FieldChange(key, old.get(key), new.get(key)) for key in keys if key in changed))
