@@ -128,4 +128,4 @@ def test_every_known_key_and_every_other_namespace_pass() -> None:
 def test_the_table_holds_every_key_vodjobs_reads() -> None:
     assert sorted(STACK_CONFIG_KEYS) == sorted(f"vodjobs:{k}" for k in (
         "specs", "region", "endpoint", "allowInsecureEndpoint", "maxQps", "accessKeyId", "accessKeySecret", "securityToken",
-        "journalDir", "journalUrl"))
+        "journalDir", "journalUrl", "failOnFailedJobs"))
