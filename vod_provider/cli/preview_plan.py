@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from vod_provider.errors import CliError
+from vod_provider.program import JobOutcome
 from vod_provider.providers.diff import TEMPLATE_REFERENCE, FieldChange, is_unknown, job_identity
 from vod_provider.spec.model import JobSpec, SpecIssue, SpecSet, TemplateSpec
 
@@ -53,13 +54,9 @@ class SpecLocation:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True)
-class RecordedFailure:
-    """A job the stack holds as failed (status `fail`): an up does not run it again until its revision is bumped."""
-
-    job_id: str
-    error_code: str
-    error_message: str
+# A job the stack holds as failed (status `fail`): an up does not run it again until its revision is bumped. The
+# program's own record of a job's outcome, read from the recorded outputs.
+RecordedFailure = JobOutcome
 
 
 @dataclass(frozen=True)
@@ -188,8 +185,8 @@ def _recorded_failure(step: Mapping[str, Any]) -> RecordedFailure | None:
     outputs = (step.get("oldState") or {}).get("outputs") or {}
     if outputs.get("status") != "fail":
         return None
-    return RecordedFailure(str(step["oldState"].get("id") or outputs.get("jobId") or ""), str(outputs.get("errorCode") or ""),
-                           str(outputs.get("errorMessage") or ""))
+    return RecordedFailure(str(step["oldState"].get("id") or outputs.get("jobId") or ""), "fail", str(outputs.get("errorCode") or ""),
+                           str(outputs.get("errorMessage") or ""), outputs.get("submittedAt"))
 
 
 def _job_changes(step: Mapping[str, Any], spec: JobSpec, names_by_id: Mapping[str, str]) -> tuple[Change, ...]:

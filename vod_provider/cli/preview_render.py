@@ -101,7 +101,7 @@ def _markdown_plan(plan: PreviewPlan) -> list[str]:
     lines = [f"**{_sentence(verdict(plan))}**", "", _sentence(api_calls_sentence(plan)), ""]
     if plan.failed_jobs:
         lines += [f"**{_sentence(failed_sentence(len(plan.failed_jobs)))}**", "", "| job | JobId | error | spec |", "|---|---|---|---|"]
-        lines += [f"| {_code(j.name)} | {_code(j.failed.job_id)} | {_cell(_error(j.failed))} | {_spec(j)} |"
+        lines += [f"| {_code(j.name)} | {_code(j.failed.job_id or '')} | {_cell(_error(j.failed))} | {_spec(j)} |"
                   for j in plan.failed_jobs if j.failed is not None]
         lines.append("")
     changing = [job for job in plan.jobs if job.action != "unchanged"]
@@ -245,7 +245,7 @@ def _job_json(job: JobRow) -> dict[str, Any]:
 
 
 def _failure_json(failure: RecordedFailure) -> dict[str, str]:
-    return {"jobId": failure.job_id, "errorCode": failure.error_code, "errorMessage": failure.error_message}
+    return {"jobId": failure.job_id or "", "errorCode": failure.error_code or "", "errorMessage": failure.error_message or ""}
 
 
 # -- words ------------------------------------------------------------------------------------------
