@@ -101,7 +101,7 @@ class Pipeline:
         stack = PulumiStack(self.workdir / name, self.stack_name, self.pulumi_home, backend_url=backend)
         stack.env.update(S3Server.environment(self.workdir), PULUMI_CONFIG_PASSPHRASE=self.secrets["PULUMI_CONFIG_PASSPHRASE"])
         # The recipe's backend is a real OSS bucket; the runner's is the test server's.
-        env = {**stack.env, **github_env(job, self.secrets), "PULUMI_BACKEND_URL": backend}
+        env = {**stack.env, **github_env(job, self.secrets), "PULUMI_BACKEND_URL": backend, "CI": "true"}  # as on a runner
         if self.stack_config:
             (stack.project_dir / f"Pulumi.{self.stack_name}.yaml").write_text(self.stack_config)
         for filename, text in specs.items():
