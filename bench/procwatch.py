@@ -60,7 +60,8 @@ def _stat_fields(pid: int) -> list[str] | None:
     return stat[stat.rfind(")") + 2:].split()
 
 
-def _cpu_seconds(pid: int) -> float | None:
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a live process (None once it is gone)."""
     fields = _stat_fields(pid)
     return None if fields is None else (int(fields[11]) + int(fields[12])) / TICKS
 
@@ -75,6 +76,11 @@ def _children_by_parent() -> dict[int, list[int]]:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
     return children
+
+
+def command_children(parent: int, word: str) -> list[int]:
+    """The child processes of `parent` whose command line holds `word`."""
+    return [pid for pid in _children_by_parent().get(parent, []) if word in _cmdline(pid)]
 
 
 def _descendants(root: int) -> list[int]:
@@ -130,7 +136,7 @@ def run_watched(command: Sequence[str], cwd: Path, env: Mapping[str, str], inter
                     roles[pid] = "cli" if pid == process.pid else classify(_cmdline(pid))
                 role = roles[pid]
                 if role is not None:
-                    peaks.note(pid, role, _peak_rss(pid), _cpu_seconds(pid))
+                    peaks.note(pid, role, _peak_rss(pid), cpu_seconds(pid))
             done.wait(interval)
 
     watcher = threading.Thread(target=poll, daemon=True)
