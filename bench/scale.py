@@ -90,6 +90,7 @@ class Measured:
     state_bytes_per_job: float | None = None
     bucket: dict[str, int] = field(default_factory=dict)  # --pipeline: the side's bucket requests by kind
     bucket_samples: list[dict[str, int]] = field(default_factory=list)  # each run's, when there are several
+    submits: dict[str, float] = field(default_factory=dict)  # the timeline of its submits (submit_timeline)
     error: str | None = None
 
 
@@ -113,7 +114,7 @@ def measure(log: EmulatorLog, operation: Callable[[], Finished | float],
     if bucket is not None:
         bucket()
     measured = Measured()
-    began = time.perf_counter()
+    began, began_at = time.perf_counter(), time.time()
     try:
         finished = operation()
     except CommandFailed as error:
@@ -127,14 +128,27 @@ def measure(log: EmulatorLog, operation: Callable[[], Finished | float],
     entries = log.since_last()
     measured.calls = dict(sorted(Counter(e["action"] for e in entries).items()))
     measured.throttled = sum(1 for e in entries if str(e.get("code") or "").startswith("Throttling"))
+    measured.submits = submit_timeline(entries, began_at)
     if bucket is not None:
         used = bucket()  # before the state is read, which is a request too
         measured.bucket = used.requests
         measured.cpu_seconds = {**measured.cpu_seconds, "s3 server": used.server_cpu_seconds}
     measured.state_bytes_per_job = state()
     print(f"  {measured.seconds:7.2f} s  {measured.calls}  throttled {measured.throttled}  CPU s {measured.cpu_seconds}"
-          + (f"  bucket {measured.bucket}" if bucket is not None else ""), file=sys.stderr)
+          + (f"  bucket {measured.bucket}" if bucket is not None else "")
+          + (f"  submits {measured.submits}" if measured.submits else ""), file=sys.stderr)
     return measured
+
+
+def submit_timeline(entries: list[dict[str, Any]], began_at: float) -> dict[str, float]:
+    """When an operation's submits reached the emulator: the first and the last (seconds after the command started) and
+    the rate in between; empty for fewer than two. Late first submits are the engine's and the program's start; a rate
+    under the pace is the submit path's (at most 4 calls at once in the provider)."""
+    times = sorted(float(e["time"]) for e in entries if e["action"] == "SubmitAIImageJob" and e.get("httpStatus") == 200)
+    if len(times) < 2:
+        return {}
+    first, last = times[0] - began_at, times[-1] - began_at
+    return {"first": round(first, 2), "last": round(last, 2), "perSecond": round((len(times) - 1) / (last - first), 2)}
 
 
 def settle() -> None:
@@ -199,7 +213,7 @@ def combined(samples: list[Measured]) -> Measured:
         peak_rss={role: max(m.peak_rss.get(role, 0) for m in samples) for role in roles},
         state_bytes_per_job=samples[-1].state_bytes_per_job,
         bucket=dict(sorted(bucket.items())), bucket_samples=[m.bucket for m in samples] if len(samples) > 1 else [],
-        error=next((m.error for m in samples if m.error), None),
+        submits=middle.submits, error=next((m.error for m in samples if m.error), None),
     )
 
 

@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from vod_provider.api.pacing import HEADROOM
+
 MB = 1024 * 1024
 OPERATIONS = ("cold up", "no-op preview", "no-op up", "add one", "refresh", "status")
 # What each vodjobs operation is compared with on the engine floor.
@@ -130,7 +132,12 @@ def render_table(result: dict[str, Any]) -> str:
     cold = vod["cold up"]["seconds"]
     lines += ["", "cold up ratios: "
               f"÷ QPS floor {cold / result['qpsFloorSeconds']:.2f}, ÷ engine floor {cold / floor['cold up']['seconds']:.2f}, "
-              + ", ".join(f"÷ naive {label} {cold / op['seconds']:.2f}" for label, op in result["naive"].items()), ""]
+              + ", ".join(f"÷ naive {label} {cold / op['seconds']:.2f}" for label, op in result["naive"].items())]
+    timeline = vod["cold up"].get("submits")
+    if timeline:
+        lines.append(f"cold up submits: first at {timeline['first']:.1f} s, last at {timeline['last']:.1f} s, "
+                     f"{timeline['perSecond']:.1f}/s in between (the pace: {HEADROOM * n / result['qpsFloorSeconds']:.1f}/s)")
+    lines.append("")
     if result.get("pipeline"):
         lines += bucket_lines(result)
     lines += [f"{'HOLDS' if t['holds'] else 'FAILS'}  {t['name']}: {t['value']:g} (limit {t['limit']:g})"
