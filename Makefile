@@ -78,9 +78,11 @@ journal-mode = if $(VODJOBS) journal where --stack $(STACK); then \
 	else echo "$@: the journal is local to this runner, so per-step checkpoints stay on"; fi
 
 # 1,000 jobs: naive SDK loop, engine floor and vodjobs side by side (about 4 minutes); JOBS=5000 for the growth run.
+# PIPELINE=1: both sides as `make ci-up` runs them (state in a local S3 server's bucket, the journal beside it).
 JOBS ?= 1000
+PIPELINE ?=
 bench-scale: setup
-	python bench/scale.py --jobs $(JOBS)
+	python bench/scale.py --jobs $(JOBS) $(if $(PIPELINE),--pipeline)
 
 clean:
 	rm -rf .pulumi-state .demo .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

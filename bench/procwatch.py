@@ -51,9 +51,20 @@ class Finished:
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _cpu_seconds(pid: int) -> float | None:
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a live process (None once it is gone)."""
     fields = stat_fields(pid)
     return None if fields is None else (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def command_children(parent: int, word: str) -> list[int]:
+    """The direct child processes of `parent` whose command line holds `word`."""
+    return [pid for pid in descendants(parent) if _is_child(pid, parent) and word in _cmdline(pid)]
+
+
+def _is_child(pid: int, parent: int) -> bool:
+    fields = stat_fields(pid)
+    return fields is not None and int(fields[1]) == parent
 
 
 def _peak_rss(pid: int) -> int:
@@ -99,7 +110,7 @@ def run_watched(command: Sequence[str], cwd: Path, env: Mapping[str, str], inter
                     roles[pid] = "cli" if pid == process.pid else classify(_cmdline(pid))
                 role = roles[pid]
                 if role is not None:
-                    peaks.note(pid, role, _peak_rss(pid), _cpu_seconds(pid))
+                    peaks.note(pid, role, _peak_rss(pid), cpu_seconds(pid))
             done.wait(interval)
 
     watcher = threading.Thread(target=poll, daemon=True)

@@ -1,6 +1,6 @@
 """1,000 image-AI jobs through vodjobs, side by side with the two floors it cannot beat, in one run.
 
-    python bench/scale.py [--jobs 1000] [--per-step-checkpoints] [--job-duration 1]
+    python bench/scale.py [--jobs 1000] [--per-step-checkpoints | --pipeline] [--job-duration 1]
 
 One emulator process with the documented QPS limits (30/s for SubmitAIImageJob and GetAIImageJobs),
 N generated jobs (one per video), then, one after the other on the same machine:
@@ -15,11 +15,17 @@ recommends for large spec sets (PULUMI_SKIP_CHECKPOINTS=true). For each: wall ti
 (the emulator's request log), throttling errors, peak RSS of the CLI and of the provider process
 (/proc VmHWM), state bytes per job. Prints a table with ratios, writes bench/results/scale-N<N>.json,
 and exits 0 only when every target holds.
+
+--pipeline runs (b) and (c) as `make ci-up` runs in CI instead (scale_bucket.py): each side's state in a bucket of
+one local moto S3 server process, vodjobs' journal beside it (checked with `vodjobs journal where`, as ci-up does),
+PULUMI_SKIP_CHECKPOINTS=true and CI=true; it also counts the bucket requests of each operation from the server's
+log (the journal's PUTs, LISTs and DeleteObjects apart from Pulumi's own), and writes scale-N<N>-pipeline.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import hashlib
 import json
@@ -39,12 +45,14 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.naive import NaiveJob, submit_all  # noqa: E402
-from bench.procwatch import Finished  # noqa: E402
+from bench.procwatch import Finished, command_children  # noqa: E402
+from bench.scale_bucket import BucketBackend, BucketLog, BucketUse  # noqa: E402
 from bench.scale_projects import (  # noqa: E402
     BenchProject,
     CommandFailed,
     Job,
     floor_project,
+    journal_where,
     vodjobs_project,
     vodjobs_status,
     write_floor_jobs,
@@ -53,17 +61,21 @@ from bench.scale_projects import (  # noqa: E402
 from bench.scale_report import render_table, targets_for  # noqa: E402
 from tests.support.emulator_process import AccessKeyPair, EmulatorProcess  # noqa: E402
 from tests.support.emulators import emulators  # noqa: E402
+from tests.support.s3_server import S3Server  # noqa: E402
+from vod_provider.safety.journal_location import BESIDE_STATE  # noqa: E402
 
 KEY = AccessKeyPair("LTAI5tVodjobsBenchKey001", "vodjobs-bench-secret")
 TEMPLATE = hashlib.md5(b"bench-template").hexdigest()
 SUBMIT_QPS = 30.0  # the documented per-account limit, and the emulator's
 RECOMMENDED_FLAGS = {"PULUMI_SKIP_CHECKPOINTS": "true"}
+PIPELINE_FLAGS = {**RECOMMENDED_FLAGS, "CI": "true"}  # what `make ci-up` sets when the journal outlives the runner
 RESULTS = PROJECT_ROOT / "bench" / "results"
 
 COLD_UP = ("up", "--yes", "--skip-preview")
 NOOP_PREVIEW = ("preview", "--expect-no-changes")
 NOOP_UP = ("up", "--yes", "--skip-preview", "--expect-no-changes")
 REFRESH = ("refresh", "--yes", "--skip-preview")
+OPERATION_ORDER = ("cold up", "no-op preview", "no-op up", "add one", "refresh")  # as the table shows them
 
 
 @dataclass
@@ -77,6 +89,9 @@ class Measured:
     peak_rss: dict[str, int] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     state_bytes_per_job: float | None = None
+    bucket: dict[str, int] = field(default_factory=dict)  # --pipeline: the side's bucket requests by kind
+    bucket_samples: list[dict[str, int]] = field(default_factory=list)  # each run's, when there are several
+    submits: dict[str, float] = field(default_factory=dict)  # the timeline of its submits (submit_timeline)
     error: str | None = None
 
 
@@ -95,10 +110,12 @@ class EmulatorLog:
 
 
 def measure(log: EmulatorLog, operation: Callable[[], Finished | float],
-            state: Callable[[], float | None] = lambda: None) -> Measured:
+            state: Callable[[], float | None] = lambda: None, bucket: Callable[[], BucketUse] | None = None) -> Measured:
     log.since_last()
+    if bucket is not None:
+        bucket()
     measured = Measured()
-    began = time.perf_counter()
+    began, began_at = time.perf_counter(), time.time()
     try:
         finished = operation()
     except CommandFailed as error:
@@ -112,10 +129,27 @@ def measure(log: EmulatorLog, operation: Callable[[], Finished | float],
     entries = log.since_last()
     measured.calls = dict(sorted(Counter(e["action"] for e in entries).items()))
     measured.throttled = sum(1 for e in entries if str(e.get("code") or "").startswith("Throttling"))
+    measured.submits = submit_timeline(entries, began_at)
+    if bucket is not None:
+        used = bucket()  # before the state is read, which is a request too
+        measured.bucket = used.requests
+        measured.cpu_seconds = {**measured.cpu_seconds, "s3 server": used.server_cpu_seconds}
     measured.state_bytes_per_job = state()
-    print(f"  {measured.seconds:7.2f} s  {measured.calls}  throttled {measured.throttled}  CPU s {measured.cpu_seconds}",
-          file=sys.stderr)
+    print(f"  {measured.seconds:7.2f} s  {measured.calls}  throttled {measured.throttled}  CPU s {measured.cpu_seconds}"
+          + (f"  bucket {measured.bucket}" if bucket is not None else "")
+          + (f"  submits {measured.submits}" if measured.submits else ""), file=sys.stderr)
     return measured
+
+
+def submit_timeline(entries: list[dict[str, Any]], began_at: float) -> dict[str, float]:
+    """When an operation's submits reached the emulator: the first and the last (seconds after the command started) and
+    the rate in between; empty for fewer than two. Late first submits are the engine's and the program's start; a rate
+    under the pace is the submit path's (at most 4 calls at once in the provider)."""
+    times = sorted(float(e["time"]) for e in entries if e["action"] == "SubmitAIImageJob" and e.get("httpStatus") == 200)
+    if len(times) < 2:
+        return {}
+    first, last = times[0] - began_at, times[-1] - began_at
+    return {"first": round(first, 2), "last": round(last, 2), "perSecond": round((len(times) - 1) / (last - first), 2)}
 
 
 def settle() -> None:
@@ -154,6 +188,7 @@ class Side:
     project: BenchProject
     add_one: Callable[[], None]
     jobs_in_state: int
+    bucket: Callable[[], BucketUse] | None = None  # --pipeline: its bucket's requests since the last reading
 
     def state(self) -> float:
         return self.project.state_bytes() / self.jobs_in_state
@@ -168,24 +203,33 @@ def combined(samples: list[Measured]) -> Measured:
     """Several runs of one no-op operation: the median wall time (and that run's CPU), every call, the peak RSS."""
     middle = sorted(samples, key=lambda m: m.seconds)[len(samples) // 2]
     calls: Counter[str] = Counter()
+    bucket: Counter[str] = Counter()
     for sample in samples:
         calls.update(sample.calls)
+        bucket.update(sample.bucket)
     roles = {role for sample in samples for role in sample.peak_rss}
     return Measured(
         seconds=middle.seconds, samples=[round(m.seconds, 3) for m in samples], calls=dict(sorted(calls.items())),
         throttled=sum(m.throttled for m in samples), cpu_seconds=middle.cpu_seconds,
         peak_rss={role: max(m.peak_rss.get(role, 0) for m in samples) for role in roles},
         state_bytes_per_job=samples[-1].state_bytes_per_job,
-        error=next((m.error for m in samples if m.error), None),
+        bucket=dict(sorted(bucket.items())), bucket_samples=[m.bucket for m in samples] if len(samples) > 1 else [],
+        submits=middle.submits, error=next((m.error for m in samples if m.error), None),
     )
 
 
-def run_pulumi_sides(sides: list[Side], log: EmulatorLog, repeats: int) -> dict[str, dict[str, Measured]]:
-    """Each operation on every side in turn (floor, vodjobs, floor, …), so both meet the same machine load."""
+def run_pulumi_sides(sides: list[Side], log: EmulatorLog, repeats: int,
+                     up_first: bool = False) -> dict[str, dict[str, Measured]]:
+    """Each operation on every side in turn (floor, vodjobs, floor, …), so both meet the same machine load.
+
+    `up_first`: the no-op ups run before the no-op previews, so the first is the up that follows the cold up, as the
+    next merge's `make ci-up` in a pipeline (its journal requests are the ones the pipeline pays).
+    """
+    preview = ("no-op preview", lambda side: side.project.pulumi(*NOOP_PREVIEW), repeats)
+    noop_up = ("no-op up", lambda side: side.project.pulumi(*NOOP_UP), repeats)
     operations: list[tuple[str, Callable[[Side], Finished], int]] = [
         ("cold up", lambda side: side.project.pulumi(*COLD_UP), 1),
-        ("no-op preview", lambda side: side.project.pulumi(*NOOP_PREVIEW), repeats),
-        ("no-op up", lambda side: side.project.pulumi(*NOOP_UP), repeats),
+        *([noop_up, preview] if up_first else [preview, noop_up]),
         ("add one", Side.added, 1),
         ("refresh", lambda side: side.project.pulumi(*REFRESH), 1),
     ]
@@ -195,32 +239,74 @@ def run_pulumi_sides(sides: list[Side], log: EmulatorLog, repeats: int) -> dict[
             for side in sides:
                 print(f"{side.name}: {label}", file=sys.stderr)
                 settle()
-                measured = measure(log, functools.partial(operation, side), side.state)
+                measured = measure(log, functools.partial(operation, side), side.state, side.bucket)
                 samples[side.name].setdefault(label, []).append(measured)
-    return {name: {label: combined(runs) for label, runs in ops.items()} for name, ops in samples.items()}
+    order = [label for label, _, _ in sorted(operations, key=lambda op: OPERATION_ORDER.index(op[0]))]
+    return {name: {label: combined(ops[label]) for label in order} for name, ops in samples.items()}
+
+
+@dataclass
+class Backends:
+    """Where each side keeps its state: by default a file backend of its own; --pipeline: a bucket each on one S3 server."""
+
+    floor: BucketBackend | None = None
+    vodjobs: BucketBackend | None = None
+    log: BucketLog | None = None
+
+    def requests(self, backend: BucketBackend | None) -> Callable[[], BucketUse] | None:
+        log = self.log
+        if backend is None or log is None:
+            return None
+        return lambda: log.since_last(backend.bucket)
+
+
+def pipeline_backends(server: S3Server, tmp: Path) -> Backends:
+    [pid] = command_children(os.getpid(), "moto_server")
+    backends = Backends(BucketBackend(server, "bench-floor-state", tmp), BucketBackend(server, "bench-vodjobs-state", tmp),
+                        BucketLog(server, pid))
+    for backend in (backends.floor, backends.vodjobs):
+        assert backend is not None
+        server.create_bucket(backend.bucket)
+    return backends
 
 
 def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     jobs = make_jobs(args.jobs + 1)
     known, extra = jobs[:-1], jobs[-1]
-    flags = {} if args.per_step_checkpoints else RECOMMENDED_FLAGS
-    with emulators(KEY) as fleet:
+    flags = PIPELINE_FLAGS if args.pipeline else {} if args.per_step_checkpoints else RECOMMENDED_FLAGS
+    journal = None
+    with contextlib.ExitStack() as cleanup:
+        fleet = cleanup.enter_context(emulators(KEY))
         emulator = fleet.start(job_duration=args.job_duration, seed=False)  # the documented QPS limits
+        backends = Backends()
+        if args.pipeline:
+            server = S3Server(tmp / "moto_server.log").start()
+            cleanup.callback(server.stop)
+            backends = pipeline_backends(server, tmp)
         emulator.seed([job.video_id for job in jobs], [TEMPLATE])
         log = EmulatorLog(emulator)
         naive = run_naive(log, emulator.url, known)
-        floor = floor_project(tmp / "floor", flags, known)
-        vodjobs = vodjobs_project(tmp / "vodjobs", flags, known, emulator.url, (KEY.access_key_id, KEY.access_key_secret))
-        sides = [Side("floor", floor, lambda: write_floor_jobs(floor, jobs), len(known)),
-                 Side("vodjobs", vodjobs, lambda: write_spec(vodjobs, "added.yaml", [extra]), len(known))]
-        measured = run_pulumi_sides(sides, log, args.repeats)
+        floor = floor_project(tmp / "floor", flags, known, backends.floor)
+        vodjobs = vodjobs_project(tmp / "vodjobs", flags, known, emulator.url, (KEY.access_key_id, KEY.access_key_secret),
+                                  backends.vodjobs)
+        if args.pipeline:
+            outlives, journal = journal_where(vodjobs)
+            if not outlives or BESIDE_STATE not in journal:
+                raise CommandFailed(f"the pipeline's journal should be beside the state in the bucket: {journal}")
+        sides = [Side("floor", floor, lambda: write_floor_jobs(floor, jobs), len(known), backends.requests(backends.floor)),
+                 Side("vodjobs", vodjobs, lambda: write_spec(vodjobs, "added.yaml", [extra]), len(known),
+                      backends.requests(backends.vodjobs))]
+        measured = run_pulumi_sides(sides, log, args.repeats, up_first=args.pipeline)
         floor_ops, vodjobs_ops = measured["floor"], measured["vodjobs"]
         print("vodjobs: status", file=sys.stderr)
         settle()
-        vodjobs_ops["status"] = measure(log, lambda: vodjobs_status(vodjobs))
+        vodjobs_ops["status"] = measure(log, lambda: vodjobs_status(vodjobs), bucket=sides[1].bucket)
     return {
         "jobs": args.jobs,
         "flags": flags,
+        "pipeline": args.pipeline,
+        "backend": "s3 (a local moto_server process; one bucket per side)" if args.pipeline else "file",
+        **({"journal": journal} if journal else {}),
         "qpsFloorSeconds": args.jobs / SUBMIT_QPS,
         "naive": {label: asdict(m) for label, m in naive.items()},
         "floor": {label: asdict(m) for label, m in floor_ops.items()},
@@ -232,14 +318,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=1000)
     parser.add_argument("--job-duration", type=float, default=1.0, help="seconds an emulated job runs")
-    parser.add_argument("--per-step-checkpoints", action="store_true",
-                        help="Pulumi's default mode (a checkpoint after every step) instead of PULUMI_SKIP_CHECKPOINTS=true")
-    parser.add_argument("--baseline", type=Path, default=RESULTS / "scale-N1000.json",
-                        help="an N=1,000 result to measure growth against when --jobs is larger")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--per-step-checkpoints", action="store_true",
+                      help="Pulumi's default mode (a checkpoint after every step) instead of PULUMI_SKIP_CHECKPOINTS=true")
+    mode.add_argument("--pipeline", action="store_true",
+                      help="as `make ci-up` runs: state in a bucket of a local moto S3 server, the journal beside it, "
+                           "PULUMI_SKIP_CHECKPOINTS=true")
+    parser.add_argument("--baseline", type=Path,
+                        help="an N=1,000 result to measure growth against when --jobs is larger "
+                             "(default: results/scale-N1000.json, or scale-N1000-pipeline.json with --pipeline)")
     parser.add_argument("--repeats", type=int, default=3,
                         help="runs of each no-op operation per side, alternating; the table shows the median")
     parser.add_argument("--keep", action="store_true", help="keep the temp projects and state (their path is printed)")
     args = parser.parse_args()
+    suffix = "-per-step" if args.per_step_checkpoints else "-pipeline" if args.pipeline else ""
+    baseline_file = args.baseline or RESULTS / f"scale-N1000{'-pipeline' if args.pipeline else ''}.json"
+    load_before = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="vodjobs-scale-"))
     if args.keep:
         print(f"projects and state in {tmp}", file=sys.stderr)
@@ -248,12 +342,12 @@ def main() -> int:
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
-    baseline = json.loads(args.baseline.read_text()) if args.jobs > 1000 and args.baseline.exists() else None
-    result["machine"] = machine()
+    baseline = json.loads(baseline_file.read_text()) if args.jobs > 1000 and baseline_file.exists() else None
+    result["machine"] = {**machine(), "loadavgBefore": load_before}
     result["targets"] = [asdict(t) for t in targets_for(result, baseline)]
     print(render_table(result))
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"scale-N{args.jobs}{'-per-step' if args.per_step_checkpoints else ''}.json"
+    out = RESULTS / f"scale-N{args.jobs}{suffix}.json"
     aside = out.with_suffix(".tmp")
     aside.write_text(json.dumps(result, indent=2) + "\n")
     aside.replace(out)

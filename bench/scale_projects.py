@@ -3,7 +3,8 @@
 - the engine floor: `bench/floor_program.py` declaring one do-nothing resource per job (floor_provider.py);
 - vodjobs: the repository's own program and provider, with the jobs written as spec files.
 
-Each lives in its own temp directory with its own file backend; both get the same environment.
+Each lives in its own temp directory with a backend of its own (a file backend, or a bucket of the bench's S3
+server: scale_bucket.py); both get the same environment.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from bench.procwatch import Finished, run_watched
 
@@ -37,24 +39,54 @@ class CommandFailed(Exception):
     pass
 
 
-class BenchProject:
-    """A Pulumi project in `directory` with one stack on a file backend of its own."""
+class Backend(Protocol):
+    """Where a project's stack keeps its state: the URL pulumi logs in to, what it needs in its environment."""
 
-    def __init__(self, directory: Path, stack: str, flags: Mapping[str, str]) -> None:
+    @property
+    def url(self) -> str: ...
+
+    def env(self) -> dict[str, str]: ...
+
+    def state_bytes(self, stack: str) -> int: ...
+
+
+@dataclass(frozen=True)
+class FileBackend:
+    directory: Path
+
+    @property
+    def url(self) -> str:
+        return f"file://{self.directory}"
+
+    def env(self) -> dict[str, str]:
+        return {}
+
+    def state_bytes(self, stack: str) -> int:
+        [checkpoint] = self.directory.glob(f".pulumi/stacks/*/{stack}.json")
+        return checkpoint.stat().st_size
+
+
+class BenchProject:
+    """A Pulumi project in `directory` with one stack on a backend of its own (by default a file backend there)."""
+
+    def __init__(self, directory: Path, stack: str, flags: Mapping[str, str], backend: Backend | None = None) -> None:
         self.directory = directory / "project"
-        self.backend = directory / "state"
         self.stack = stack
         self.directory.mkdir(parents=True)
-        self.backend.mkdir()
+        if backend is None:
+            (directory / "state").mkdir()
+            backend = FileBackend(directory / "state")
+        self.backend = backend
         self.env = {key: value for key, value in os.environ.items() if key not in SCRUBBED_ENV}
         self.env.update(
             PATH=os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")]),
-            PULUMI_BACKEND_URL=f"file://{self.backend}",
+            PULUMI_BACKEND_URL=backend.url,
             PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
             PULUMI_HOME=str(directory / "pulumi-home"),
             PULUMI_SKIP_UPDATE_CHECK="true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
             ALIBABA_CLOUD_CREDENTIALS_FILE=str(directory / "no-credentials-file.ini"),
+            **backend.env(),
             **flags,
         )
 
@@ -72,12 +104,12 @@ class BenchProject:
         return self.run(["pulumi", *args, "--stack", self.stack, "--non-interactive"])
 
     def state_bytes(self) -> int:
-        [checkpoint] = self.backend.glob(f".pulumi/stacks/*/{self.stack}.json")
-        return checkpoint.stat().st_size
+        return self.backend.state_bytes(self.stack)
 
 
-def floor_project(directory: Path, flags: Mapping[str, str], jobs: Sequence[Job]) -> BenchProject:
-    project = BenchProject(directory, "floor", flags)
+def floor_project(directory: Path, flags: Mapping[str, str], jobs: Sequence[Job],
+                  backend: Backend | None = None) -> BenchProject:
+    project = BenchProject(directory, "floor", flags, backend)
     (project.directory / "Pulumi.yaml").write_text(
         "name: vodjobs-floor\nruntime:\n  name: python\n  options:\n    virtualenv: .venv\n")
     (project.directory / "__main__.py").symlink_to(PROJECT_ROOT / "bench" / "floor_program.py")
@@ -93,8 +125,8 @@ def write_floor_jobs(project: BenchProject, jobs: Sequence[Job]) -> None:
 
 
 def vodjobs_project(directory: Path, flags: Mapping[str, str], jobs: Sequence[Job], endpoint: str,
-                    access_key: tuple[str, str]) -> BenchProject:
-    project = BenchProject(directory, "bench", flags)
+                    access_key: tuple[str, str], backend: Backend | None = None) -> BenchProject:
+    project = BenchProject(directory, "bench", flags, backend)
     project.link("Pulumi.yaml", "__main__.py", "vod_provider", ".venv")
     (project.directory / "specs").mkdir()
     for start in range(0, len(jobs), SPEC_FILE_SIZE):
@@ -112,6 +144,13 @@ def write_spec(project: BenchProject, filename: str, jobs: Sequence[Job]) -> Non
     for job in jobs:
         lines += [f"  {job.name}:", f"    videoId: {job.video_id}", f"    templateId: {job.template_id}"]
     (project.directory / "specs" / filename).write_text("\n".join(lines) + "\n")
+
+
+def journal_where(project: BenchProject) -> tuple[bool, str]:
+    """`vodjobs journal where`, as `make ci-up` asks it: does the stack's journal outlive the runner, and where is it."""
+    finished = run_watched([sys.executable, "-m", "vod_provider.cli", "journal", "where", "--stack", project.stack],
+                           project.directory, project.env)
+    return finished.returncode == 0, (finished.stdout + finished.stderr).strip()
 
 
 def vodjobs_status(project: BenchProject) -> Finished:
