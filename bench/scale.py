@@ -46,7 +46,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.naive import NaiveJob, submit_all  # noqa: E402
 from bench.procwatch import Finished, command_children  # noqa: E402
-from bench.scale_bucket import BucketBackend, BucketLog, BucketUse  # noqa: E402
+from bench.scale_bucket import BucketBackend, BucketLog, BucketUse, s3_client_bytes  # noqa: E402
 from bench.scale_projects import (  # noqa: E402
     BenchProject,
     CommandFailed,
@@ -306,7 +306,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "flags": flags,
         "pipeline": args.pipeline,
         "backend": "s3 (a local moto_server process; one bucket per side)" if args.pipeline else "file",
-        **({"journal": journal} if journal else {}),
+        **({"journal": journal, "s3ClientBytes": s3_client_bytes(sys.executable)} if journal else {}),
         "qpsFloorSeconds": args.jobs / SUBMIT_QPS,
         "naive": {label: asdict(m) for label, m in naive.items()},
         "floor": {label: asdict(m) for label, m in floor_ops.items()},

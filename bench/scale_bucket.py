@@ -11,6 +11,7 @@ lock and history objects), plus the server's CPU seconds meanwhile.
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,3 +90,21 @@ class BucketBackend:
     def state_bytes(self, stack: str) -> int:
         [key] = [k for k in self.server.keys(self.bucket, ".pulumi/stacks/") if k.endswith(f"/{stack}.json")]
         return len(self.server.read(self.bucket, key).encode())
+
+
+_PEAK_OF = "import {imports}\n{then}\nprint(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')))"
+
+
+def s3_client_bytes(python: str) -> int:
+    """What boto3's S3 client adds to a dynamic provider process's peak RSS, in bytes, measured now.
+
+    The README chose boto3 for the journal's bucket (a well-kept client over our own, even a heavier one), so the
+    pipeline's provider memory target allows exactly this much more than the floor's: the peak RSS (VmHWM) of a Python
+    that imports what the dynamic provider server imports and creates one S3 client, minus that of one that does not.
+    """
+    def peak(imports: str, then: str = "") -> int:
+        code = _PEAK_OF.format(imports=imports, then=then)
+        return int(subprocess.run([python, "-c", code], check=True, capture_output=True, text=True).stdout) * 1024
+
+    client = "boto3.client('s3', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='y')"
+    return max(0, min(peak("pulumi.dynamic, boto3", client) for _ in range(3)) - min(peak("pulumi.dynamic") for _ in range(3)))
