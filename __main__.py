@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pulumi
 
-from vod_provider.api.settings import CONFIG_SPECS, SettingsError, check_config_keys
+from vod_provider.api.settings import CONFIG_SPECS, SettingsError, check_config_keys, check_settings
 from vod_provider.program import (
     CONFIG_FAIL_ON_FAILED_JOBS,
     JobOutcome,
@@ -29,6 +29,7 @@ config = stack_config()
 fail_on_failed_jobs = pulumi.Config("vodjobs").get_bool(CONFIG_FAIL_ON_FAILED_JOBS) or False
 try:
     check_config_keys(config)  # a mistyped key would otherwise be ignored: vodjobs:endpiont would go to the real cloud
+    check_settings(config.get)  # what `up` would refuse fails the preview too
     declared = load_declared_jobs(config.get(CONFIG_SPECS) or DEFAULT_SPEC_GLOB, Path.cwd())
 except (SettingsError, SpecError, SpecsNotFoundError) as exc:
     # Raised before any resource is registered: an invalid spec or setting submits nothing.

@@ -7,6 +7,7 @@ every user's commit would fail with ModuleNotFoundError.
 
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
 import subprocess
@@ -45,8 +46,10 @@ def hook_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run_hook(venv: Path, project: Path, spec: str) -> subprocess.CompletedProcess[str]:
     """The hook's entry, run in `project` as pre-commit would, with `spec` as its only spec file."""
-    (project / "specs").mkdir()
+    (project / "specs").mkdir(exist_ok=True)
     (project / "specs" / "covers.yaml").write_text(spec)
+    hook = yaml.safe_load((PROJECT_ROOT / ".pre-commit-hooks.yaml").read_text())[0]
+    assert re.search(hook["files"], "specs/covers.yaml") and re.search(hook["files"], "specs-prod/covers.yml")
     hook = yaml.safe_load((PROJECT_ROOT / ".pre-commit-hooks.yaml").read_text())[0]
     command, *args = shlex.split(hook["entry"])
     return subprocess.run([str(venv / "bin" / command), *args], cwd=project, capture_output=True, text=True, timeout=60,
@@ -73,3 +76,17 @@ def test_the_hook_stops_an_invalid_spec_with_its_location(hook_venv: Path, tmp_p
     assert done.returncode == 1, done.stdout + done.stderr
     assert "specs/covers.yaml:4:5: jobs.cover.templateid: unknown key" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_the_hook_checks_every_stacks_spec_set(hook_venv: Path, tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  vodjobs:region: cn-shanghai\n")
+    (tmp_path / "Pulumi.prod.yaml").write_text("config:\n  vodjobs:specs: specs-prod/**/*.yaml\n")
+    (tmp_path / "specs-prod").mkdir()
+    (tmp_path / "specs-prod" / "covers.yaml").write_text(BAD)
+
+    done = run_hook(hook_venv, tmp_path, GOOD)
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "stack dev (specs/**/*.yaml):\nvalid: 1 job" in done.stdout
+    prod = done.stdout.split("stack prod (specs-prod/**/*.yaml):\n")[1]
+    assert "specs-prod/covers.yaml:4:5: jobs.cover.templateid: unknown key" in prod

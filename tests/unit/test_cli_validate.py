@@ -125,3 +125,49 @@ def test_the_installed_console_command_validates(project: Path) -> None:
 
     assert done.returncode == 1, done.stderr
     assert sum(line.startswith("::error file=specs/bad.yaml,") for line in done.stdout.splitlines()) == 2
+
+
+def test_stack_checks_the_files_its_settings_name(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "specs-prod").mkdir()
+    (project / "specs-prod" / "bad.yaml").write_text(BAD)
+    (project / "Pulumi.prod.yaml").write_text("config:\n  vodjobs:specs: specs-prod/**/*.yaml\n")
+    (project / "Pulumi.dev.yaml").write_text("config:\n  vodjobs:region: cn-shanghai\n")
+
+    code, text = run("--stack", "prod")
+    assert code == 1
+    assert text.splitlines()[0] == "stack prod (specs-prod/**/*.yaml):"
+    assert text.splitlines()[1].startswith("specs-prod/bad.yaml:3:5: jobs.keynote-cover: templateId is required")
+
+    assert run("--stack", "dev") == (0, "stack dev (specs/**/*.yaml):\nvalid: 1 job and 0 templates in 1 file\n")
+
+    code, text = run("--all-stacks")
+    assert code == 1  # one invalid set fails the whole check
+    assert [line for line in text.splitlines() if line.startswith(("stack", "valid", "invalid"))] == [
+        "stack dev (specs/**/*.yaml):", "valid: 1 job and 0 templates in 1 file",
+        "stack prod (specs-prod/**/*.yaml):",
+        "invalid: 2 problems in the job specs; fix every one (nothing is submitted until then)"]
+
+
+def test_an_unknown_stack_is_an_error_naming_the_nearest(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "Pulumi.prod.yaml").write_text("config: {}\n")
+
+    assert run("--stack", "prdo") == (3, "")
+    err = capsys.readouterr().err
+    assert "no stack 'prdo': Pulumi.prdo.yaml does not exist" in err and "did you mean 'prod'?" in err
+    assert run("--stack", "prod", "specs") == (2, "")
+    assert not list(project.glob("**/*.lock"))
+
+
+def test_stack_files_read_the_same_key_as_the_stack_settings() -> None:
+    from vod_provider.api.settings import CONFIG_SPECS
+    from vod_provider.cli import stack_files
+
+    assert stack_files.CONFIG_SPECS == CONFIG_SPECS
+
+
+def test_the_project_default_glob_applies_to_a_stack_without_one(project: Path) -> None:
+    from vod_provider.cli.stack_files import stack_spec_glob
+
+    (project / "Pulumi.yaml").write_text("name: p\nconfig:\n  vodjobs:specs:\n    default: jobs/*.yaml\n")
+    (project / "Pulumi.ci.yaml").write_text("encryptionsalt: x\n")
+    assert stack_spec_glob("ci", project) == "jobs/*.yaml"

@@ -94,3 +94,10 @@ def test_the_identity_adds_the_named_template_to_the_essence_the_journal_digests
     assert job_essence(NAMED) == essence
     assert job_identity(NAMED) == {**essence, "template": "animated-cover"}
     assert job_identity(LEGACY) == essence
+
+
+def test_an_absent_revision_reads_as_its_default_0_as_in_the_summary() -> None:
+    from vod_provider.providers.diff import FieldChange
+
+    assert str(FieldChange("revision", None, 1.0)) == "revision: 0 → 1"
+    assert str(FieldChange("pipelineId", None, "p")) == "pipelineId: (none) → 'p'"

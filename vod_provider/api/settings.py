@@ -122,9 +122,25 @@ def _max_qps(get_config: ConfigGetter) -> float | None:
     return value
 
 
-def resolve_settings(get_config: ConfigGetter, environ: Mapping[str, str]) -> ProviderSettings:
-    """Region defaults to cn-shanghai; the endpoint defaults to the region's public VOD endpoint."""
+def _region(get_config: ConfigGetter) -> str:
     region = get_config(CONFIG_REGION) or DEFAULT_REGION
     if not _REGION_SHAPE.match(region):
         raise SettingsError(f"{CONFIG_REGION} = {region!r} is not a region id such as 'cn-shanghai'")
+    return region
+
+
+def check_settings(get_config: ConfigGetter) -> None:
+    """Raise SettingsError for a region, endpoint or maxQps that `pulumi up` would refuse, without credentials.
+
+    The program calls this in preview as well as up, so that a pull request's preview fails on what the merge's up
+    would refuse (plain http to a remote host, a malformed endpoint). Credentials are not checked: a preview may run
+    without them (README "CI/CD").
+    """
+    _endpoint(get_config, _region(get_config))
+    _max_qps(get_config)
+
+
+def resolve_settings(get_config: ConfigGetter, environ: Mapping[str, str]) -> ProviderSettings:
+    """Region defaults to cn-shanghai; the endpoint defaults to the region's public VOD endpoint."""
+    region = _region(get_config)
     return ProviderSettings(region, _endpoint(get_config, region), resolve_credentials(get_config, environ), _max_qps(get_config))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         journal = open_journal(location)
         in_doubt = unresolved_submissions(journal.stack_entries(project, stack))
     except (VodjobsError, OSError) as error:
-        out.write(f"vodjobs journal: error: {error}\n")
+        print(f"vodjobs journal: error: {error}", file=sys.stderr)
         return ExitCode.ERROR
     if args.action == "forget":
         matching = [s for s in in_doubt if s.key == args.key]
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             for item in matching:
                 journal.record("forgotten", item.key, item.digest)
         except VodjobsError as error:
-            out.write(f"vodjobs journal: error: {error}\n")
+            print(f"vodjobs journal: error: {error}", file=sys.stderr)
             return ExitCode.ERROR
         out.write(f"vodjobs journal: forgot {len(matching)} submission(s) of {args.key}; the next `pulumi up` submits it\n")
         return ExitCode.OK

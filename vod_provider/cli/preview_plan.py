@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from vod_provider.errors import CliError
 from vod_provider.program import JobOutcome
-from vod_provider.providers.diff import TEMPLATE_REFERENCE, FieldChange, is_unknown, job_identity
+from vod_provider.providers.diff import TEMPLATE_REFERENCE, FieldChange, is_unknown, job_identity, shown_value
 from vod_provider.spec.model import JobSpec, SpecIssue, SpecSet, TemplateSpec
 
 JOB_TYPE = "pulumi-python:dynamic/vod:AIImageJob"
@@ -203,7 +203,7 @@ def _job_value(field: str, value: Any, spec: JobSpec, names_by_id: Mapping[str, 
         # Only a template still to be created (or re-created) has an id the preview cannot know.
         return f"{spec.template_name} (new)" if field == "templateId" and spec.template_name else "(known after the up)"
     if value is None:
-        return "0" if field == "revision" else "(none)"
+        return shown_value(field, value)
     if field == "templateId":
         return names_by_id.get(str(value), str(value))
     return str(value)

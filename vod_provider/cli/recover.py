@@ -109,7 +109,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             report(f"removed the lock of stack {stack}: {why}")
             break
     except (VodjobsError, OSError) as error:
-        report(f"error: {error}")
+        print(f"vodjobs recover: error: {error}", file=sys.stderr)
         return ExitCode.ERROR
     report("recovered; the next `pulumi up` records every JobId the journal holds and submits only what never ran")
     if not args.up:

@@ -1,6 +1,10 @@
 """`vodjobs validate`: check spec files as one set, without Pulumi; every problem with file:line:column.
 
-    vodjobs validate [PATHS ...] [--format text|json|github]
+    vodjobs validate [PATHS ... | --stack S | --all-stacks] [--format text|json|github]
+
+`--stack S` checks the files stack S reads (its `vodjobs:specs` in Pulumi.S.yaml); `--all-stacks` checks each
+committed stack's set in turn, as the pre-commit hook does, and fails if any set is invalid (with no stack file
+committed, the project's default set).
 
 The pre-commit hook runs this with PyYAML alone installed: import nothing here that needs more.
 """
@@ -10,6 +14,7 @@ from __future__ import annotations
 import argparse
 import glob
 import json
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -17,19 +22,53 @@ from typing import TextIO
 
 from vod_provider.cli.exit_codes import ExitCode
 from vod_provider.cli.github import spec_issue_annotation
+from vod_provider.cli.stack_files import StackFileError, project_spec_glob, stack_names, stack_spec_glob
 from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError, SpecIssue, SpecSet, display_path, find_spec_files, load_spec_files
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help=f"spec files, directories (every *.yaml below) or globs, checked as one set; default {DEFAULT_SPEC_GLOB}")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--stack", help="check the spec files this stack reads (vodjobs:specs in Pulumi.<stack>.yaml)")
+    which.add_argument("--all-stacks", action="store_true",
+                       help="check every committed stack's spec files (Pulumi.*.yaml), each as its own set")
     parser.add_argument("--format", choices=("text", "json", "github"), default="text",
                         help="text for people, json for machines, github for GitHub Actions annotations")
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     root = Path.cwd()
-    files, issues = collect_spec_files(args.paths or [DEFAULT_SPEC_GLOB], root)
+    if (args.stack or args.all_stacks) and args.paths:
+        print("vodjobs validate: error: give PATHS or --stack/--all-stacks, not both", file=sys.stderr)
+        return ExitCode.USAGE
+    try:
+        sets = _stack_sets(args, root)
+    except StackFileError as exc:
+        print(f"vodjobs validate: error: {exc}", file=sys.stderr)
+        return ExitCode.ERROR  # as `vodjobs status` for a stack the backend does not have
+    if sets is None:
+        return _validate(args.paths or [DEFAULT_SPEC_GLOB], args.format, root, out)
+    codes = []
+    for stack, pattern in sets:
+        if args.format != "json":
+            print(f"stack {stack} ({pattern}):", file=out)
+        codes.append(_validate([pattern], args.format, root, out))
+    return max(codes, default=ExitCode.OK)
+
+
+def _stack_sets(args: argparse.Namespace, root: Path) -> list[tuple[str, str]] | None:
+    """(stack, glob) for each stack to check, or None when PATHS (or the default glob) are checked instead."""
+    if args.stack:
+        return [(args.stack, stack_spec_glob(args.stack, root))]
+    if args.all_stacks:
+        # A project whose stack settings are not committed still has the default set: check that one.
+        return [(stack, stack_spec_glob(stack, root)) for stack in stack_names(root)] or [("(default)", project_spec_glob(root))]
+    return None
+
+
+def _validate(patterns: Sequence[str], output_format: str, root: Path, out: TextIO) -> int:
+    files, issues = collect_spec_files(patterns, root)
     loaded: SpecSet | None = None
     if not issues:
         try:
@@ -37,7 +76,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         except SpecError as exc:
             issues = exc.issues
     shown = sorted({display_path(f, root) for f in files})
-    _REPORTERS[args.format](out, shown, loaded, sorted(issues))
+    _REPORTERS[output_format](out, shown, loaded, sorted(issues))
     return ExitCode.OK if loaded is not None else ExitCode.FAILED
 
 

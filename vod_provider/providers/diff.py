@@ -50,7 +50,7 @@ class FieldChange:
     new: Any
 
     def __str__(self) -> str:
-        return f"{self.field}: {_shown(self.old)} → {_shown(self.new)}"
+        return f"{self.field}: {shown_value(self.field, self.old)} → {shown_value(self.field, self.new)}"
 
     def details(self) -> list[str]:
         """Inside a changed userData, each changed path old → new (deepdiff); else the whole value."""
@@ -69,8 +69,16 @@ class FieldChange:
         return lines or [str(self)]
 
 
-def _shown(value: Any) -> str:
-    return "(known after the up)" if is_unknown(value) else repr(value)
+def shown_value(field: str, value: Any) -> str:
+    """How a job input's value is written in every message and summary (one wording for the provider's report and
+    `vodjobs preview`): an absent revision is its default 0, another absent input "(none)". Pure."""
+    if is_unknown(value):
+        return "(known after the up)"
+    if value is None:
+        return "0" if field == "revision" else "(none)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # numbers travel as doubles on the wire
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _path(deepdiff_path: str) -> str:
