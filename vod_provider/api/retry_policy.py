@@ -46,7 +46,7 @@ class RetryPolicy:
 
     def unreachable_backoff_bound(self) -> float:
         """The most a call waits between attempts, in seconds, before it gives up on an unreachable endpoint."""
-        return sum(min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) for attempt in range(1, self.max_unreachable_attempts))
+        return sum((min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) for attempt in range(1, self.max_unreachable_attempts)), 0.0)
 
     def delay(self, attempt: int, uniform: Callable[[float, float], float]) -> float:
         """Capped exponential backoff with full jitter: uniform(0, min(cap, base * 2**(attempt-1)))."""
