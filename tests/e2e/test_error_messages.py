@@ -168,6 +168,8 @@ def test_an_unknown_setting_stops_the_program_naming_the_nearest_key(new_stack: 
 
     errors = failed_with_messages(run, stack_errors=1)
     assert any("vodjobs:endpiont is not a vodjobs setting: did you mean vodjobs:endpoint?" in e.text for e in errors)
+    debug = stack.up("--debug", check=False)
+    assert "debug: Traceback (most recent call last)" in debug.stdout and "SettingsError" in debug.stdout
 
 
 def test_a_waited_job_that_fails_is_named_with_its_job_id_and_how_to_run_it_again(

@@ -9,12 +9,14 @@ import traceback
 from types import ModuleType, SimpleNamespace
 from typing import Any, TextIO
 
+import pulumi
 import pytest
 
 from vod_provider.api.errors import VodError
 from vod_provider.cli.exit_codes import ExitCode
 from vod_provider.cli.main import Command
 from vod_provider.errors import traceback_wanted
+from vod_provider.program import run_error
 from vod_provider.providers.engine_errors import (
     DYNAMIC_SERVER_MODULE,
     MessagesNotTracebacks,
@@ -49,6 +51,17 @@ def test_the_engine_is_sent_our_message_or_else_the_traceback(error: BaseExcepti
 def test_debug_is_asked_for_with_pulumi_debug() -> None:
     assert [traceback_wanted({"PULUMI_DEBUG": v}) for v in ("1", "TRUE", "yes", "", "0", "false")] == [True] * 3 + [False] * 3
     assert not traceback_wanted({})
+
+
+@pytest.mark.parametrize(("environ", "with_frames"), [({}, False), ({"PULUMI_DEBUG": "1"}, True)])
+def test_the_program_raises_our_errors_as_a_run_error_of_their_message(environ: dict[str, str], with_frames: bool) -> None:
+    try:
+        raise WRONG_SECRET
+    except VodError as error:
+        raised = run_error(error, environ)
+
+    assert isinstance(raised, pulumi.RunError) and str(raised).startswith(str(WRONG_SECRET))
+    assert ("Traceback (most recent call last)" in str(raised)) is with_frames
 
 
 def dynamic_server(name: str = DYNAMIC_SERVER_MODULE) -> ModuleType:
