@@ -7,20 +7,21 @@ from pathlib import Path
 
 import pulumi
 
-from vod_provider.api.settings import CONFIG_SPECS, SettingsError, check_config_keys, check_settings
+from vod_provider.api.settings import CONFIG_SPECS, check_config_keys, check_settings
+from vod_provider.errors import VodjobsError
 from vod_provider.program import (
     CONFIG_FAIL_ON_FAILED_JOBS,
     JobOutcome,
     PendingOutputs,
-    SpecsNotFoundError,
     ci_journal_warning,
     failed_jobs_report,
     load_declared_jobs,
+    run_error,
     stack_config,
     stack_exports,
 )
 from vod_provider.resources import AIImageJob
-from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError
+from vod_provider.spec.loader import DEFAULT_SPEC_GLOB
 from vod_provider.template_resource import AITemplate
 
 # A waited job whose submittedAt is not before this was submitted, and failed, in this run (program.failed_jobs_report).
@@ -31,9 +32,9 @@ try:
     check_config_keys(config)  # a mistyped key would otherwise be ignored: vodjobs:endpiont would go to the real cloud
     check_settings(config.get)  # what `up` would refuse fails the preview too
     declared = load_declared_jobs(config.get(CONFIG_SPECS) or DEFAULT_SPEC_GLOB, Path.cwd())
-except (SettingsError, SpecError, SpecsNotFoundError) as exc:
-    # Raised before any resource is registered: an invalid spec or setting submits nothing.
-    raise pulumi.RunError(str(exc)) from None
+except VodjobsError as exc:
+    # Raised before any resource is registered: an invalid spec or setting submits nothing. A message, no traceback.
+    raise run_error(exc) from None
 
 journal_warning = ci_journal_warning(config.get, os.environ, Path.cwd())
 if journal_warning and not pulumi.runtime.is_dry_run():

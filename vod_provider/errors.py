@@ -24,6 +24,11 @@ error carries them, so a message can name each and a caller can branch on the co
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+# Set to 1 (or true) for the Python traceback behind every error, in the provider process, the program and `vodjobs`.
+DEBUG_VARIABLE = "PULUMI_DEBUG"
+
 
 class VodjobsError(Exception):
     """Anything vodjobs reports to a user: the message says what happened, where, and what to do."""
@@ -31,3 +36,8 @@ class VodjobsError(Exception):
 
 class CliError(VodjobsError):
     """The `vodjobs` command cannot do its work (the stack, its config or pulumi is not usable)."""
+
+
+def traceback_wanted(environ: Mapping[str, str]) -> bool:
+    """Whether the user asked for Python tracebacks (PULUMI_DEBUG=1 or true); otherwise errors are shown as messages."""
+    return environ.get(DEBUG_VARIABLE, "").strip().lower() in ("1", "true", "yes")

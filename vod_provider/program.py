@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import calendar
+import os
 import time
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pulumi.runtime
 import pulumi.runtime.config
 
 from vod_provider.api.settings import CONFIG_JOURNAL_DIR, CONFIG_JOURNAL_URL
-from vod_provider.errors import VodjobsError
+from vod_provider.errors import VodjobsError, traceback_wanted
 from vod_provider.safety.journal_location import describe_for_ci, journal_location, stack_backend_url
 from vod_provider.spec.loader import SpecSet, find_spec_files, load_spec_files
 
@@ -33,6 +36,16 @@ def stack_config() -> dict[str, Any]:
     time and cannot list them, and an unknown key is only found by listing them all.
     """
     return {**pulumi.runtime.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
+
+
+def run_error(error: VodjobsError, environ: Mapping[str, str] = os.environ) -> pulumi.RunError:
+    """What the program raises for one of our errors while it is being handled: Pulumi prints a RunError as its
+    message alone (any other exception as a traceback). The traceback goes out as a debug diagnostic, which
+    `pulumi up --debug` shows, and into the message itself with PULUMI_DEBUG=1."""
+    frames = traceback.format_exc()
+    pulumi.log.debug(frames)
+    message = str(error).strip()
+    return pulumi.RunError(f"{message}\n{frames}" if traceback_wanted(environ) else message)
 
 
 def load_declared_jobs(pattern: str, project_dir: Path) -> SpecSet:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from vod_emulator import errors as emulator_errors
 from vod_provider.api.errors import ERROR_CODES, Meaning, VodError, code_info, means_gone
+from vod_provider.api.settings import STACK_CONFIG_KEYS
 
 NOT_FOUND, THROTTLED, NOT_EXECUTED, MAYBE, PERMANENT = (
     Meaning.NOT_FOUND, Meaning.THROTTLED, Meaning.NOT_EXECUTED, Meaning.MAY_HAVE_EXECUTED, Meaning.PERMANENT,
@@ -129,3 +132,11 @@ def test_the_advice_says_what_to_do_about_a_revoked_access_key() -> None:
         "What to do: the AccessKeyId is unknown to this endpoint (revoked, deleted or mistyped, or an expired STS token); "
         "check vodjobs:accessKeyId (or ALIBABA_CLOUD_ACCESS_KEY_ID) and vodjobs:endpoint / vodjobs:region"
     )
+
+
+def test_every_setting_an_advice_names_is_one_a_stack_may_set_and_throttling_names_max_qps() -> None:
+    named = {key for info in ERROR_CODES.values() for key in re.findall(r"vodjobs:\w+", info.advice or "")}
+
+    assert named and named <= set(STACK_CONFIG_KEYS), named - set(STACK_CONFIG_KEYS)
+    assert all("vodjobs:maxQps" in (info.advice or "") for info in ERROR_CODES.values() if info.meaning is THROTTLED)
+    assert "PULUMI_PARALLEL" not in " ".join(info.advice or "" for info in ERROR_CODES.values())

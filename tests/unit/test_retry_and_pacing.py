@@ -52,6 +52,13 @@ def test_an_endpoint_that_cannot_be_reached_is_tried_three_times_not_ten() -> No
     assert policy.why_stopped(unreachable, 3) == UNREACHABLE_NOTE and policy.why_stopped(ERROR_CODES["Throttling"], 10) == ""
 
 
+def test_a_refused_connection_gives_up_after_at_most_the_documented_backoff() -> None:
+    policy = RetryPolicy()
+    waits = [policy.delay(n, lambda _low, high: high) for n in range(1, policy.max_unreachable_attempts)]
+
+    assert policy.unreachable_backoff_bound() == pytest.approx(sum(waits)) == pytest.approx(0.6)  # README: "at most 0.6 s"
+
+
 class FakeClock:
     def __init__(self) -> None:
         self.now = 100.0

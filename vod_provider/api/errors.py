@@ -49,7 +49,8 @@ class CodeInfo:
 _KEY_ID = "check vodjobs:accessKeyId (or ALIBABA_CLOUD_ACCESS_KEY_ID) and vodjobs:endpoint / vodjobs:region"
 _SECRET = "`pulumi config set --secret vodjobs:accessKeySecret …` or ALIBABA_CLOUD_ACCESS_KEY_SECRET"
 _TOKEN = "fetch a new STS token (vodjobs:securityToken or ALIBABA_CLOUD_SECURITY_TOKEN)"
-_THROTTLED = "the account's API rate limit was hit (other clients share it): run again later, or set vodjobs:maxQps lower"
+_THROTTLED = ("the account's API rate limit was hit (other tools share it): run again later, or give vodjobs a lower pace "
+              "with `pulumi config set vodjobs:maxQps <calls per second>`")
 _ENDPOINT = "check vodjobs:region (cn-shanghai or cn-beijing) and vodjobs:endpoint"
 _NOTHING_SENT = "nothing was sent"
 _NOT_RUN = Meaning.NOT_EXECUTED

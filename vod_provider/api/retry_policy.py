@@ -6,7 +6,10 @@ What a failure proves comes from the one code table (api/errors.py ERROR_CODES).
 
 An endpoint that cannot be reached at all (its name does not resolve, it refuses or never accepts the
 connection) is tried `max_unreachable_attempts` times, not `max_attempts`: a typo in the region or the
-endpoint never heals, and a minute of backoff would only hide it.
+endpoint never heals, and a minute of backoff would only hide it. With the defaults a refused connection or a name
+that does not resolve fails the call after 3 attempts and at most 0.6 s of backoff (`unreachable_backoff_bound`), so
+well within 2 s; an endpoint that never accepts the connection costs 3 connect timeouts on top (VodClient's 5 s each).
+README "Pacing and retries" states these bounds.
 """
 
 from __future__ import annotations
@@ -40,6 +43,10 @@ class RetryPolicy:
     def why_stopped(self, info: CodeInfo, attempt: int) -> str:
         """A few words for the error message when the retries ran out early because the endpoint is unreachable."""
         return UNREACHABLE_NOTE if info.unreachable and attempt >= self.max_unreachable_attempts else ""
+
+    def unreachable_backoff_bound(self) -> float:
+        """The most a call waits between attempts, in seconds, before it gives up on an unreachable endpoint."""
+        return sum((min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) for attempt in range(1, self.max_unreachable_attempts)), 0.0)
 
     def delay(self, attempt: int, uniform: Callable[[float, float], float]) -> float:
         """Capped exponential backoff with full jitter: uniform(0, min(cap, base * 2**(attempt-1)))."""

@@ -5,6 +5,7 @@
     vodjobs recover [--stack S] [--settle-seconds N] [--up]
     vodjobs journal [list | forget KEY] [--stack S]
     vodjobs preview --stack STACK [--format markdown|github|json] [--summary-file PATH]
+    vodjobs --debug COMMAND ...      (or PULUMI_DEBUG=1) the Python traceback behind an error, after its message
 
 A subcommand is a module of this package with `add_arguments(parser)` and `run(args, out) -> ExitCode`. Only the
 module of the subcommand being run is imported (the one-line help of the others comes from COMMANDS), so
@@ -15,11 +16,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TextIO
+
+from vod_provider.cli.exit_codes import ExitCode
+from vod_provider.errors import VodjobsError, traceback_wanted
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ COMMANDS = (
     Command("preview", "preview", "show what `pulumi up` would submit, replace and forget, for a pull request (Markdown, GitHub, JSON)"),
 )
 
+DEBUG_HELP = "print the Python traceback behind an error, after its message (as PULUMI_DEBUG=1 does)"
+
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run `vodjobs ARGS`; returns the exit code (vod_provider.cli.exit_codes.ExitCode)."""
@@ -48,15 +56,35 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     chosen = next((word for word in arguments if not word.startswith("-")), None)
     args = build_parser(chosen).parse_args(arguments)
     command: Command = args.command
-    return int(command.load().run(args, out or sys.stdout))
+    try:
+        return int(command.load().run(args, out or sys.stdout))
+    except (VodjobsError, OSError) as error:
+        # What the user can cause or meet (a stack, setting, credential, API or file problem) is a message; a bug
+        # keeps its traceback. `--debug` or PULUMI_DEBUG=1 prints the traceback behind the message too.
+        if args.debug or traceback_wanted(os.environ):
+            traceback.print_exc(file=sys.stderr)
+        sys.stderr.write(f"vodjobs {command.name}: {error_message(error)}\n")
+        return ExitCode.ERROR
+
+
+def error_message(error: BaseException) -> str:
+    """One paragraph for the user: our errors' own words; an OSError's, which name the file, without its errno."""
+    if isinstance(error, OSError) and error.strerror:
+        where = f": {error.filename}" if error.filename else ""
+        return f"{error.strerror}{where}"
+    return str(error).strip()
 
 
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the `chosen` subcommand's arguments are added (that is what imports its module)."""
     parser = argparse.ArgumentParser(prog="vodjobs", description="Image-AI jobs of Alibaba Cloud VOD, declared in YAML.")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
+    # Also after the subcommand (`vodjobs status --debug`); SUPPRESS leaves the top level's value when it is absent.
+    debug_option = argparse.ArgumentParser(add_help=False)
+    debug_option.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
     subparsers = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
     for command in COMMANDS:
-        sub = subparsers.add_parser(command.name, help=command.help, description=command.help)
+        sub = subparsers.add_parser(command.name, help=command.help, description=command.help, parents=[debug_option])
         if command.name == chosen:
             command.load().add_arguments(sub)
         sub.set_defaults(command=command)

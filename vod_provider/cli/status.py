@@ -16,12 +16,10 @@ from pathlib import Path
 from typing import TextIO
 
 from vod_provider.api.client import VodClient
-from vod_provider.api.credentials import CredentialsError
-from vod_provider.api.errors import VodError
 from vod_provider.api.pacing import RateLimiter
-from vod_provider.api.settings import SettingsError, check_config_keys, resolve_settings
+from vod_provider.api.settings import check_config_keys, resolve_settings
 from vod_provider.cli.exit_codes import ExitCode
-from vod_provider.cli.stack_reader import StackReadError, export_stack, recorded_jobs, stack_config
+from vod_provider.cli.stack_reader import export_stack, recorded_jobs, stack_config
 from vod_provider.cli.status_report import current_status, render_json, render_table
 
 PROGRESS_FROM_BATCHES = 5
@@ -47,16 +45,12 @@ def _progress_bar(err: TextIO) -> Callable[[int, int], None]:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    err = sys.stderr
-    try:
-        deployment = export_stack(args.stack, args.cwd)
-        config = stack_config(args.stack, args.cwd)
-        check_config_keys(config)
-        settings = resolve_settings(config.get, os.environ)
-        client = VodClient(settings.endpoint, settings.credentials, limiter=RateLimiter(settings.max_qps))
-        statuses = current_status(recorded_jobs(deployment), client.get_ai_image_jobs, _progress_bar(err))
-    except (StackReadError, SettingsError, CredentialsError, VodError) as error:
-        err.write(f"vodjobs status: {error}\n")
-        return ExitCode.ERROR
+    # A stack, setting, credentials or API problem (a VodjobsError) is reported by vodjobs' main as one message, exit 3.
+    deployment = export_stack(args.stack, args.cwd)
+    config = stack_config(args.stack, args.cwd)
+    check_config_keys(config)
+    settings = resolve_settings(config.get, os.environ)
+    client = VodClient(settings.endpoint, settings.credentials, limiter=RateLimiter(settings.max_qps))
+    statuses = current_status(recorded_jobs(deployment), client.get_ai_image_jobs, _progress_bar(sys.stderr))
     out.write(render_json(statuses) if args.json else render_table(statuses))
     return ExitCode.FAILED if any(s.failed for s in statuses) else ExitCode.OK

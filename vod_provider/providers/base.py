@@ -12,6 +12,7 @@ import sys
 
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
+from vod_provider.providers.engine_errors import render_errors_as_messages
 from vod_provider.providers.runtime import RUNTIME
 
 
@@ -23,6 +24,8 @@ class ConfiguredProvider(ResourceProvider):
     serialize_as_secret_always = False
 
     def configure(self, req: ConfigureRequest) -> None:
+        # The engine configures each provider before its first call: from then on our errors reach it as messages.
+        render_errors_as_messages()
         # The SDK's Config offers get() alone; the engine sends the whole stack config (pulumi-dynamic.md §1.6), and
         # every key is needed to refuse an unknown one.
         RUNTIME.configure(req.config._props, os.environ)
