@@ -43,6 +43,7 @@ NOT_IN_JSON_SCHEMA = {
     "duplicate-key-in-user-data": "YAML keeps the last duplicate",
     "duplicate-template-across-files": "names across files",
     "duplicate-top-level-key": "YAML keeps the last duplicate",
+    "no-template": "`defaults:` may give the template (JSON Schema checks each job alone)",
     "file-too-large": "a size in bytes",
     "merge-key": "YAML applies the merge",
     "multiple-documents": "a YAML matter",
