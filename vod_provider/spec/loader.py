@@ -136,8 +136,10 @@ class _ItemsReader:
             if size > limit:
                 return SpecIssue(shown, 1, 1, "(file)", "items-file", f"{shown} is {size} bytes; the limit is {limit} bytes")
             text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's CSV export may start with a byte-order mark
-        except (OSError, UnicodeDecodeError) as exc:
-            return SpecIssue(shown, 1, 1, "(file)", "items-file", f"cannot read the items file {shown}: {exc}")
+        except OSError as exc:
+            return SpecIssue(shown, 1, 1, "(file)", "items-file", f"cannot read the items file {shown}: {exc.strerror or exc}")
+        except UnicodeDecodeError as exc:
+            return SpecIssue(shown, 1, 1, "(file)", "items-file", f"the items file {shown} is not UTF-8 text: {exc}")
         if suffix in CSV_SUFFIXES:
             return csv_rows(text, shown)
         if suffix in LINE_SUFFIXES:

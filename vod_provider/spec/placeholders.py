@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
@@ -32,15 +33,17 @@ class Pattern:
     def is_literal(self) -> bool:
         return len(self.parts) == 1
 
+    @cached_property
+    def _format(self) -> str:
+        # str.format does the joining in C: filling is on the path of every row of a 10,000-row set.
+        literal = [part.replace("{", "{{").replace("}", "}}") for part in self.parts[::2]]
+        return "".join(f"{text}{{{index}}}" for index, text in enumerate(literal[:-1])) + literal[-1]
+
     def fill(self, values: Mapping[str, str]) -> str:
         """The text with each placeholder replaced; KeyError names a placeholder `values` lacks."""
         if len(self.parts) == 1:
             return self.parts[0]
-        out = [self.parts[0]]
-        for index in range(1, len(self.parts), 2):
-            out.append(values[self.parts[index]])
-            out.append(self.parts[index + 1])
-        return "".join(out)
+        return self._format.format(*[values[name] for name in self.parts[1::2]])
 
 
 def compile_pattern(text: str) -> Pattern:

@@ -222,7 +222,7 @@ class _Expander:
         return text
 
     def mention(self, row: Row, kind: MentionKind, key: str, value: str, job: str) -> None:
-        where = self.source.locate(row, None)
+        where = self.source.locate(row, key)
         self.out.mentions.append(Mention(self.source.file, where.line, where.column, self.source.field_name(row, key),
                                          kind, value, job))
 
