@@ -209,7 +209,7 @@ def test_every_bad_row_is_reported_at_once_at_its_line(tmp_path: Path) -> None:
         "specs/trailers.csv:3:1: videoId: 'not-an-id' is not a VOD id: ids are 32 lower-case hex characters [id-shape]",
         "specs/trailers.csv:4:37: revision: must be a whole number (0, 1, 2, …), not the text 'one' [type]",
         f"specs/trailers.csv:5:1: videoId: videoId {V[0]} is also at line 2 (specs/trailers.csv:2); a set lists each video "
-        "once, as it is a key of the job name: remove one of the two rows [duplicate-item]",
+        "once, as its jobs are named by it: remove one of the two rows [duplicate-item]",
         "specs/trailers.csv:6:1: userData: userData filled from this item serialises to 622 bytes of UTF-8 JSON; the API "
         "accepts at most 512: shorten this item's values or the set's userData [user-data-size]",
         "specs/trailers.csv:7:1: (row): the row has 2 values, the header has 3 columns (videoId, note, revision); quote a "

@@ -138,10 +138,9 @@ class _Expander:
         video = self.check(row, VIDEO_ID, values.cloud_id, row.values[VIDEO_ID])
         first = self.first_row.setdefault(video, row)
         if first is not row:
-            also = "a key" if not decl.matrix else "a key of the matrix"
             raise self.fail(row, VIDEO_ID, "duplicate-item",
                             f"videoId {video} is also at line {first.line} ({self.source.file}:{first.line}); a set lists each "
-                            f"video once, as it is {also} of the job name: remove one of the two rows")
+                            "video once, as its jobs are named by it: remove one of the two rows")
         lookup = dict(row.values) if self.columns_are_text else self.text_values(row)
         lookup["set"], lookup["videoId"] = decl.name, video
         refs = self.templates(row, lookup)
