@@ -104,7 +104,7 @@ def test_the_example_specs_point_editors_at_the_schema() -> None:
 def test_the_readme_shows_an_example_of_every_feature() -> None:
     examples = "\n".join(readme_examples())
     for key in ("templates:", "template:", "templateId:", "userData:", "MessageCallback:", "Extend:", "defaults:",
-                "pipelineId:", "aliases:", "revision:", "wait:", "adopt:", "setDefaultCover:"):
+                "pipelineId:", "aliases:", "revision:", "wait:", "adopt:", "setDefaultCover:", "jobSets:", "items:", "templateIds:", "name:"):
         assert key in examples, key
 
 
