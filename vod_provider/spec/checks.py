@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from vod_provider.spec import schema, values
 from vod_provider.spec.model import JobSpec, Mention, MentionKind, SpecIssue, TemplateFormat, TemplateSpec
@@ -174,12 +174,19 @@ class DocumentChecker:
             return self.wrong_type(path, f"a mapping of {what} name → {what} (write `{path[-1]}: {{}}` for none)", value)
         return value
 
+    def entry(self, kind: Literal["job", "template", "set"], name: str, path: Path_, job: str, body: Any, expected: str) -> bool:
+        """A named entry of `jobs:`, `templates:` or `jobSets:`: its name is mentioned and checked; True when `body`
+        is a mapping to check further."""
+        self.mention(kind, name, path, job, at_key=True)
+        self.check_name(name, path, kind)
+        if not isinstance(body, dict):
+            self.wrong_type(path, expected, body)
+            return False
+        return True
+
     def job(self, name: str, body: Any, defaults: Mapping[str, Any]) -> None:
         path = ("jobs", name)
-        self.mention("job", name, path, name, at_key=True)
-        self.check_name(name, path, "job")
-        if not isinstance(body, dict):
-            self.wrong_type(path, "a mapping with videoId and templateId (or template)", body)
+        if not self.entry("job", name, path, name, body, "a mapping with videoId and templateId (or template)"):
             return
         values = self.section(body, path, schema.JOB)
         if "template" in values:
@@ -205,10 +212,7 @@ class DocumentChecker:
 
     def template(self, name: str, body: Any) -> None:
         path = ("templates", name)
-        self.mention("template", name, path, "", at_key=True)
-        self.check_name(name, path, "template")
-        if not isinstance(body, dict):
-            self.wrong_type(path, "a mapping with format (gif or png) and setDefaultCover", body)
+        if not self.entry("template", name, path, "", body, "a mapping with format (gif or png) and setDefaultCover"):
             return
         values = self.section(body, path, schema.TEMPLATE)
         if not self.issues:

@@ -39,10 +39,7 @@ class JobSetChecker:
         c = self.checker
         path = ("jobSets", name)
         before = len(c.issues)
-        c.mention("set", name, path, "", at_key=True)
-        c.check_name(name, path, "set")
-        if not isinstance(body, dict):
-            c.wrong_type(path, "a mapping with items and template (or templateId, templates, templateIds)", body)
+        if not c.entry("set", name, path, "", body, "a mapping with items and template (or templateId, templates, templateIds)"):
             return
         fields = c.section(body, path, schema.JOB_SET)
         matrix = self.matrix(fields, path)
