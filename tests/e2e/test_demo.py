@@ -26,7 +26,8 @@ def test_the_demo_submits_the_example_jobs_once(tmp_path: Path) -> None:
     first = run_demo(tmp_path)
     second = run_demo(tmp_path)
 
-    assert "this run submitted 2 job(s)" in first
+    assert "this run submitted 5 job(s)" in first
     assert "this run submitted 0 job(s)" in second
-    assert sorted(job_lines(first)) == ["keynote-cover", "launch-trailer-cover"]
+    assert sorted(job_lines(first)) == ["keynote-cover", "launch-trailer-cover", "trailers-4d6f8a0c2e4b4d6f8a0c2e4b6d8f0a2c",
+                                        "trailers-8e1a3c5b7d9f4e2a6c8b0d2f4a6c8e1b", "trailers-a1c3e5b7d9f14a3c5e7b9d1f3a5c7e9b"]
     assert job_lines(second) == job_lines(first)

@@ -87,6 +87,6 @@ def test_the_hook_checks_every_stacks_spec_set(hook_venv: Path, tmp_path: Path) 
     done = run_hook(hook_venv, tmp_path, GOOD)
 
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "stack dev (specs/**/*.yaml):\nvalid: 1 job" in done.stdout
+    assert "stack dev (specs/**/*.{yaml,yml}):\nvalid: 1 job" in done.stdout
     prod = done.stdout.split("stack prod (specs-prod/**/*.yaml):\n")[1]
     assert "specs-prod/covers.yaml:4:5: jobs.cover.templateid: unknown key" in prod

@@ -138,12 +138,12 @@ def test_stack_checks_the_files_its_settings_name(project: Path, capsys: pytest.
     assert text.splitlines()[0] == "stack prod (specs-prod/**/*.yaml):"
     assert text.splitlines()[1].startswith("specs-prod/bad.yaml:3:5: jobs.keynote-cover: templateId is required")
 
-    assert run("--stack", "dev") == (0, "stack dev (specs/**/*.yaml):\nvalid: 1 job and 0 templates in 1 file\n")
+    assert run("--stack", "dev") == (0, "stack dev (specs/**/*.{yaml,yml}):\nvalid: 1 job and 0 templates in 1 file\n")
 
     code, text = run("--all-stacks")
     assert code == 1  # one invalid set fails the whole check
     assert [line for line in text.splitlines() if line.startswith(("stack", "valid", "invalid"))] == [
-        "stack dev (specs/**/*.yaml):", "valid: 1 job and 0 templates in 1 file",
+        "stack dev (specs/**/*.{yaml,yml}):", "valid: 1 job and 0 templates in 1 file",
         "stack prod (specs-prod/**/*.yaml):",
         "invalid: 2 problems in the job specs; fix every one (nothing is submitted until then)"]
 

@@ -99,7 +99,7 @@ def test_an_invalid_spec_stops_the_program_before_any_resource(mocks: RecordingM
 
 
 def test_a_glob_matching_no_file_is_an_error_not_an_empty_stack(mocks: RecordingMocks, project: Path) -> None:
-    with pytest.raises(pulumi.RunError, match=re.escape("no spec file matches 'specs/**/*.yaml'")):
+    with pytest.raises(pulumi.RunError, match=re.escape("no spec file matches 'specs/**/*.{yaml,yml}'")):
         run_program()
 
 

@@ -43,6 +43,7 @@ NOT_IN_JSON_SCHEMA = {
     "duplicate-key-in-user-data": "YAML keeps the last duplicate",
     "duplicate-template-across-files": "names across files",
     "duplicate-top-level-key": "YAML keeps the last duplicate",
+    "no-template": "`defaults:` may give the template (JSON Schema checks each job alone)",
     "file-too-large": "a size in bytes",
     "merge-key": "YAML applies the merge",
     "multiple-documents": "a YAML matter",
@@ -103,7 +104,7 @@ def test_the_example_specs_point_editors_at_the_schema() -> None:
 def test_the_readme_shows_an_example_of_every_feature() -> None:
     examples = "\n".join(readme_examples())
     for key in ("templates:", "template:", "templateId:", "userData:", "MessageCallback:", "Extend:", "defaults:",
-                "pipelineId:", "aliases:", "revision:", "wait:", "adopt:", "setDefaultCover:"):
+                "pipelineId:", "aliases:", "revision:", "wait:", "adopt:", "setDefaultCover:", "jobSets:", "items:", "templateIds:", "name:"):
         assert key in examples, key
 
 

@@ -28,7 +28,7 @@ from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError, SpecIssue, Sp
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH",
-                        help=f"spec files, directories (every *.yaml below) or globs, checked as one set; default {DEFAULT_SPEC_GLOB}")
+                        help=f"spec files, directories (every *.yaml and *.yml below) or globs, checked as one set; default {DEFAULT_SPEC_GLOB}")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--stack", help="check the spec files this stack reads (vodjobs:specs in Pulumi.<stack>.yaml)")
     which.add_argument("--all-stacks", action="store_true",
@@ -75,13 +75,14 @@ def _validate(patterns: Sequence[str], output_format: str, root: Path, out: Text
             loaded = load_spec_files(files, root)
         except SpecError as exc:
             issues = exc.issues
-    shown = sorted({display_path(f, root) for f in files})
+    # A YAML file that a job set names as its items is not a spec file of the set.
+    shown = list(loaded.files) if loaded is not None else sorted({display_path(f, root) for f in files})
     _REPORTERS[output_format](out, shown, loaded, sorted(issues))
     return ExitCode.OK if loaded is not None else ExitCode.FAILED
 
 
 def collect_spec_files(patterns: Sequence[str], root: Path) -> tuple[list[Path], list[SpecIssue]]:
-    """The files PATHS name (a file, a directory's *.yaml, or a glob), deduplicated; and the PATHS naming nothing."""
+    """The files PATHS name (a file, a directory's *.yaml/*.yml, or a glob), deduplicated; and the PATHS naming nothing."""
     found: dict[Path, Path] = {}
     issues: list[SpecIssue] = []
     for pattern in patterns:
@@ -89,7 +90,7 @@ def collect_spec_files(patterns: Sequence[str], root: Path) -> tuple[list[Path],
         if glob.has_magic(pattern):
             matches = find_spec_files(pattern, root)
         elif path.is_dir():
-            matches = find_spec_files(str(Path(pattern) / "**" / "*.yaml"), root)
+            matches = find_spec_files(str(Path(pattern) / "**" / "*.{yaml,yml}"), root)
         else:
             matches = [Path(pattern)] if path.is_file() else []
         if not matches:
@@ -105,10 +106,18 @@ def _summary(files: list[str], loaded: SpecSet | None, issues: list[SpecIssue]) 
     return f"valid: {_count(loaded.jobs, 'job')} and {_count(loaded.templates, 'template')} in {_count(files, 'file')}"
 
 
+def _job_set_lines(loaded: SpecSet | None) -> list[str]:
+    """One line per job set: its name, where it is declared, where its items come from, and its job count."""
+    return [f"  job set {s.name} ({s.file}:{s.line}{', items ' + s.items_file if s.items_file else ''}): {_count(range(s.jobs), 'job')}"
+            for s in (loaded.job_sets if loaded else ())]
+
+
 def _report_text(out: TextIO, files: list[str], loaded: SpecSet | None, issues: list[SpecIssue]) -> None:
     for issue in issues:
         print(issue, file=out)
     print(_summary(files, loaded, issues), file=out)
+    for line in _job_set_lines(loaded):
+        print(line, file=out)
 
 
 def _report_json(out: TextIO, files: list[str], loaded: SpecSet | None, issues: list[SpecIssue]) -> None:
@@ -117,6 +126,8 @@ def _report_json(out: TextIO, files: list[str], loaded: SpecSet | None, issues: 
         "files": files,
         "jobs": [job.name for job in loaded.jobs] if loaded else [],
         "templates": [t.name for t in loaded.templates] if loaded else [],
+        "jobSets": {s.name: {"file": s.file, "line": s.line, "items": s.items_file, "jobs": s.jobs} for s in loaded.job_sets}
+        if loaded else {},
         "issues": [asdict(issue) for issue in issues],
     }
     print(json.dumps(document, indent=2, ensure_ascii=False), file=out)
@@ -127,9 +138,11 @@ def _report_github(out: TextIO, files: list[str], loaded: SpecSet | None, issues
     for issue in issues:
         print(spec_issue_annotation(issue), file=out)
     print(_summary(files, loaded, issues), file=out)
+    for line in _job_set_lines(loaded):
+        print(line, file=out)
 
 
-def _count(items: Sequence[object], noun: str) -> str:
+def _count(items: Sequence[object] | range, noun: str) -> str:
     return f"{len(items)} {noun}{'s' if len(items) != 1 else ''}"
 
 

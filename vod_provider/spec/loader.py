@@ -12,51 +12,150 @@ template references that resolve.
 from __future__ import annotations
 
 import glob
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from vod_provider.spec.checks import DocumentChecker
-from vod_provider.spec.model import JobSpec, Mention, ParsedSpec, SpecError, SpecIssue, SpecSet, TemplateSpec
+from vod_provider.spec.checks import DocumentChecker, ParsedSpec
+from vod_provider.spec.model import JobSetSummary, JobSpec, Mention, SpecError, SpecIssue, SpecSet, TemplateSpec
 from vod_provider.spec.schema import USER_DATA_MAX_BYTES
-from vod_provider.spec.yaml_nodes import MAX_FILE_BYTES, file_too_large, read_yaml
+from vod_provider.spec.set_decl import JobSetDecl
+from vod_provider.spec.set_expand import Expansion, expand_job_set
+from vod_provider.spec.set_items import (
+    CSV_SUFFIXES,
+    ITEM_SUFFIXES,
+    LINE_SUFFIXES,
+    RowSource,
+    csv_rows,
+    line_rows,
+    yaml_rows,
+)
+from vod_provider.spec.yaml_nodes import MAX_FILE_BYTES, ReadResult, file_too_large, read_yaml
 
 __all__ = [
     "DEFAULT_SPEC_GLOB", "USER_DATA_MAX_BYTES", "JobSpec", "ParsedSpec", "SpecError", "SpecIssue", "SpecSet",
     "TemplateSpec", "display_path", "find_spec_files", "load_spec_files", "parse_spec_text",
 ]
 
-DEFAULT_SPEC_GLOB = "specs/**/*.yaml"
+# `.yml` too: a file the glob skipped would read, in a preview, as "forget every job of it".
+DEFAULT_SPEC_GLOB = "specs/**/*.{yaml,yml}"
+MAX_ITEMS_FILE_BYTES = 32 * 1024 * 1024  # a CSV of ~300,000 videos; YAML items files keep the YAML bounds
 
 
 def find_spec_files(pattern: str, root: Path) -> list[Path]:
-    """Files matching a glob relative to `root` (recursive `**` allowed), sorted."""
+    """Files matching a glob relative to `root` (recursive `**` and `{yaml,yml}` alternatives allowed), sorted."""
     full = pattern if Path(pattern).is_absolute() else str(root / pattern)
-    return sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
+    found = {Path(p) for one in expand_braces(full) for p in glob.glob(one, recursive=True) if Path(p).is_file()}
+    return sorted(found)
+
+
+def expand_braces(pattern: str) -> list[str]:
+    """`a.{yaml,yml}` → [`a.yaml`, `a.yml`]: each `{x,y}` group (not nested) multiplies the patterns."""
+    match = re.search(r"\{([^{}]*,[^{}]*)\}", pattern)
+    if match is None:
+        return [pattern]
+    head, tail = pattern[:match.start()], pattern[match.end():]
+    return [f"{head}{choice}{rest}" for choice in match.group(1).split(",") for rest in expand_braces(tail)]
 
 
 def load_spec_files(paths: Sequence[Path], root: Path) -> SpecSet:
-    """Load and validate every file as one set; raise one SpecError listing all problems.
+    """Load and validate every file as one set, job sets expanded; raise one SpecError listing all problems.
 
-    Files are shown relative to `root` when they are below it.
+    Files are shown relative to `root` when they are below it. A file that a job set names as its items is an
+    items file, not a spec file, even when the glob matches it.
     """
     issues: list[SpecIssue] = []
-    parsed: list[ParsedSpec] = []
-    shown = [display_path(p, root) for p in paths]
-    for path, name in zip(paths, shown, strict=True):
+    reads: dict[Path, tuple[str, ReadResult]] = {}
+    for path in paths:
+        name = display_path(path, root)
         text, problem = _read(path, name)
         if problem is not None:
             issues.append(problem)
             continue
         assert text is not None
-        parsed.append(parse_spec_text(text, name))
-    for one in parsed:
+        reads.setdefault(path.resolve(), (name, read_yaml(text)))
+    parsed = {path: DocumentChecker(name, read).check() for path, (name, read) in reads.items()}
+    items_files = {(path.parent / decl.items).resolve() for path, one in parsed.items() for decl in one.job_sets
+                   if isinstance(decl.items, str)}
+    specs = {path: one for path, one in parsed.items() if path not in items_files}
+    reader = _ItemsReader(root, reads)
+    expanded = [reader.expand(decl, path) for path, one in specs.items() for decl in one.job_sets]
+    results: list[ParsedSpec | Expansion] = [*specs.values(), *expanded]
+    for one in results:
         issues.extend(one.issues)
-    issues.extend(cross_file_issues([m for one in parsed for m in one.mentions]))
+    mentions = [m for one in results for m in one.mentions]
+    issues.extend(cross_file_issues(mentions))
     if issues:
         raise SpecError(issues)
-    jobs = sorted((job for one in parsed for job in one.jobs), key=lambda j: j.name)
-    templates = sorted((t for one in parsed for t in one.templates), key=lambda t: t.name)
-    return SpecSet(tuple(jobs), tuple(sorted(set(shown))), tuple(templates))
+    jobs = sorted((job for one in results for job in one.jobs), key=lambda j: j.name)
+    templates = sorted((t for one in specs.values() for t in one.templates), key=lambda t: t.name)
+    shown = sorted(reads[path][0] for path in specs)
+    return SpecSet(tuple(jobs), tuple(shown), tuple(templates), _set_summaries(mentions, jobs, reader.items_files))
+
+
+def _set_summaries(mentions: Iterable[Mention], jobs: Iterable[JobSpec], items_files: dict[str, str]) -> tuple[JobSetSummary, ...]:
+    counts = Counter(job.job_set for job in jobs if job.job_set is not None)
+    return tuple(sorted((JobSetSummary(m.value, m.file, m.line, items_files.get(m.value), counts[m.value])
+                         for m in mentions if m.kind == "set"), key=lambda s: s.name))
+
+
+class _ItemsReader:
+    """Reads each items file once (sets may share one), as rows; a spec file's YAML already read is not read again."""
+
+    def __init__(self, root: Path, reads: dict[Path, tuple[str, ReadResult]]) -> None:
+        self.root = root
+        self.reads = reads
+        self.sources: dict[Path, RowSource | SpecIssue] = {}
+        self.items_files: dict[str, str] = {}  # set name → its items file as shown
+
+    def expand(self, decl: JobSetDecl, spec_path: Path) -> Expansion:
+        assert isinstance(decl.items, str)
+        relative = Path(decl.items)
+        if relative.is_absolute() or relative.suffix.lower() not in ITEM_SUFFIXES:
+            problem = ("items names a file relative to this spec file, not an absolute path" if relative.is_absolute() else
+                       f"items file {decl.items!r} must end in {', '.join(ITEM_SUFFIXES)} (CSV with a header row, one videoId "
+                       "per line, or a YAML list)")
+            return Expansion(issues=[self._issue(decl, "items-path" if relative.is_absolute() else "items-format", problem)])
+        target = (spec_path.parent / relative).resolve()
+        if target not in self.sources:
+            self.sources[target] = self._source(target, relative.suffix.lower())
+        source = self.sources[target]
+        if isinstance(source, SpecIssue):
+            return Expansion(issues=[self._issue(decl, source.code, source.message)])
+        self.items_files[decl.name] = source.file
+        return expand_job_set(decl, source)
+
+    def _source(self, path: Path, suffix: str) -> RowSource | SpecIssue:
+        shown = display_path(path, self.root)
+        if path in self.reads:  # a YAML items file the spec glob matched too
+            return self._yaml(shown, self.reads[path][1])
+        try:
+            size = path.stat().st_size
+            limit = MAX_FILE_BYTES if suffix not in CSV_SUFFIXES + LINE_SUFFIXES else MAX_ITEMS_FILE_BYTES
+            if size > limit:
+                return SpecIssue(shown, 1, 1, "(file)", "items-file", f"{shown} is {size} bytes; the limit is {limit} bytes")
+            text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's CSV export may start with a byte-order mark
+        except OSError as exc:
+            return SpecIssue(shown, 1, 1, "(file)", "items-file", f"cannot read the items file {shown}: {exc.strerror or exc}")
+        except UnicodeDecodeError as exc:
+            return SpecIssue(shown, 1, 1, "(file)", "items-file", f"the items file {shown} is not UTF-8 text: {exc}")
+        if suffix in CSV_SUFFIXES:
+            return csv_rows(text, shown)
+        if suffix in LINE_SUFFIXES:
+            return line_rows(text, shown)
+        return self._yaml(shown, read_yaml(text))
+
+    @staticmethod
+    def _yaml(shown: str, read: ReadResult) -> RowSource:
+        if read.issues:
+            return RowSource(shown, issues=[SpecIssue(shown, raw.location.line, raw.location.column, ".".join(raw.path) or "(file)",
+                                                      raw.code, raw.message) for raw in read.issues])
+        return yaml_rows(read.value, shown, read.locations)
+
+    @staticmethod
+    def _issue(decl: JobSetDecl, code: str, message: str) -> SpecIssue:
+        return SpecIssue(decl.file, decl.items_at.line, decl.items_at.column, f"jobSets.{decl.name}.items", code, message)
 
 
 def parse_spec_text(text: str, file: str) -> ParsedSpec:
@@ -75,7 +174,9 @@ def cross_file_issues(mentions: Iterable[Mention]) -> list[SpecIssue]:
             continue
         other = first.setdefault((space, mention.value), mention)
         if other is not mention:
-            issues.append(_collision(mention, other))
+            # A clash of a set's job with a plain job is reported at the set's row, the line the set author can change.
+            here, there = (other, mention) if other.kind == "set-job" and mention.kind != "set-job" else (mention, other)
+            issues.append(_collision(here, there))
     declared = {m.value for m in ordered if m.kind == "template"}
     for mention in ordered:
         if mention.kind == "template-ref" and mention.value not in declared:
@@ -87,7 +188,7 @@ def cross_file_issues(mentions: Iterable[Mention]) -> list[SpecIssue]:
 
 
 # Job names and aliases share one namespace: an alias names the job's former resource.
-_NAMESPACE = {"job": "job", "alias": "job", "template": "template", "adopt": "adopt"}
+_NAMESPACE = {"job": "job", "set-job": "job", "alias": "job", "template": "template", "adopt": "adopt", "set": "set"}
 
 
 def _collision(mention: Mention, other: Mention) -> SpecIssue:
@@ -98,9 +199,14 @@ def _collision(mention: Mention, other: Mention) -> SpecIssue:
     if mention.kind == "template":
         return _issue(mention, "duplicate-template", f"template {mention.value!r} is also declared at {where}; "
                                                      "template names are unique across all spec files")
-    what = {"job": "declared", "alias": f"an alias of job {other.job!r}"}[other.kind]
-    code = "duplicate-job" if mention.kind == other.kind == "job" else "duplicate-alias"
-    this = "job" if mention.kind == "job" else f"alias of job {mention.job!r}"
+    if mention.kind == "set":
+        return _issue(mention, "duplicate-set", f"job set {mention.value!r} is also declared at {where}; "
+                                                "set names are unique across all spec files")
+    jobs = ("job", "set-job")
+    what = "declared" if other.kind in jobs else f"an alias of job {other.job!r}"
+    what += " by a row of a job set" if other.kind == "set-job" else ""
+    code = "duplicate-job" if mention.kind in jobs and other.kind in jobs else "duplicate-alias"
+    this = "job" if mention.kind in jobs else f"alias of job {mention.job!r}"
     return _issue(mention, code, f"{this} {mention.value!r} is also {what} at {where}; "
                                  "job names and aliases are unique across all spec files")
 

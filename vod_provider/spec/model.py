@@ -57,6 +57,7 @@ class JobSpec:
     wait_seconds: float | None = None  # None: do not wait for the job to end
     adopt: str | None = None  # JobId of an existing job to record instead of submitting
     user_data_secret: bool = False  # userData travels as a Pulumi secret
+    job_set: str | None = field(default=None, compare=False)  # the job set it was expanded from (None: under `jobs:`)
 
     def __post_init__(self) -> None:
         if (self.template_id is None) == (self.template_name is None):
@@ -80,15 +81,31 @@ class TemplateSpec:
 
 
 @dataclass(frozen=True)
+class JobSetSummary:
+    """One job set as declared (`jobSets:`): where, and how many jobs it expanded to."""
+
+    name: str
+    file: str  # the spec file that declares it
+    line: int
+    items_file: str | None  # the file its items come from (None: an inline list)
+    jobs: int
+
+
+@dataclass(frozen=True)
 class SpecSet:
-    """Everything the spec files declare, valid as a whole; jobs and templates sorted by name."""
+    """Everything the spec files declare, valid as a whole; jobs, templates and job sets sorted by name.
+
+    A job set's jobs are ordinary JobSpecs among `jobs` (their `job_set` names the set).
+    """
 
     jobs: tuple[JobSpec, ...]
     files: tuple[str, ...]
     templates: tuple[TemplateSpec, ...] = ()
+    job_sets: tuple[JobSetSummary, ...] = ()
 
 
-MentionKind = Literal["job", "template", "alias", "adopt", "template-ref"]
+# "set-job": a job expanded from a row of a job set (a name clash is reported at the row).
+MentionKind = Literal["job", "set-job", "set", "template", "alias", "adopt", "template-ref"]
 
 
 @dataclass(frozen=True, order=True)
@@ -102,13 +119,3 @@ class Mention:
     kind: MentionKind
     value: str
     job: str  # the job it belongs to ("" for a template)
-
-
-@dataclass
-class ParsedSpec:
-    """One file's result: what it declares (only when it has no issue) and what it mentions."""
-
-    jobs: list[JobSpec]
-    templates: list[TemplateSpec]
-    mentions: list[Mention]
-    issues: list[SpecIssue]

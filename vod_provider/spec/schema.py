@@ -30,6 +30,7 @@ class Kind(Enum):
     """What a value must be; the loader and the JSON Schema generator each handle every kind."""
 
     JOBS = "jobs"  # mapping: job name → job
+    JOB_SETS = "job-sets"  # mapping: set name → job set
     TEMPLATES = "templates"  # mapping: template name → template
     DEFAULTS = "defaults"  # mapping of DEFAULTS fields
     CLOUD_ID = "cloud-id"  # 32 lower-case hex characters
@@ -41,20 +42,28 @@ class Kind(Enum):
     REVISION = "revision"  # an integer ≥ 0
     TEMPLATE_FORMAT = "template-format"  # one of TEMPLATE_FORMATS
     BOOLEAN = "boolean"
+    ITEMS = "items"  # a file path (text) or a list of videoIds / of mappings
+    NAMES = "names"  # a list of distinct template names, at least one
+    CLOUD_IDS = "cloud-ids"  # a list of distinct VOD ids, at least one
+    NAME_PATTERN = "name-pattern"  # a job name with {set}, {videoId}, {template} placeholders
+    NAME_PATTERNS = "name-patterns"  # a list of distinct NAME_PATTERNs
 
 
 @dataclass(frozen=True)
 class Field:
+    """`placeholders`: in a job set, text with `{column}` placeholders is also accepted, checked once filled."""
+
     key: str
     kind: Kind
     description: str
     required: bool = False
+    placeholders: bool = False
 
 
 @dataclass(frozen=True)
 class Section:
-    """A mapping with known keys; `one_of`: exactly one of these keys (`one_of_missing`: the advice when none is
-    there); `any_of`: at least one."""
+    """A mapping with known keys; `one_of`: at most one of these keys (`one_of_missing`: the advice when none is
+    there, which the checker reports unless `defaults:` gives one); `any_of`: at least one."""
 
     title: str
     fields: tuple[Field, ...]
@@ -79,6 +88,9 @@ _USER_DATA_DOC = (
     "A job's MessageCallback or Extend replaces the one from `defaults` as a whole."
 )
 
+TEMPLATE_MISSING = "templateId is required (or template: the name of a template declared under `templates:`)"
+TEMPLATE_KEYS = ("template", "templateId")
+
 USER_DATA = Section("userData", (
     Field("MessageCallback", Kind.JSON_OBJECT, "Where VOD sends the job's completion event, e.g. {CallbackURL: https://…}."),
     Field("Extend", Kind.JSON_OBJECT, "Your own values; VOD returns them with the job's results and events."),
@@ -95,8 +107,7 @@ JOB = Section("a job", (
     Field("revision", Kind.REVISION, "Bump to submit the job again although its inputs did not change (default 0)."),
     Field("wait", Kind.WAIT, _WAIT_DOC),
     Field("adopt", Kind.CLOUD_ID, "JobId of a job submitted outside vodjobs: record it instead of submitting a new one."),
-), one_of=("template", "templateId"),
-   one_of_missing="templateId is required (or template: the name of a template declared under `templates:`)")
+), one_of=TEMPLATE_KEYS, one_of_missing=TEMPLATE_MISSING)
 
 TEMPLATE = Section("a template", (
     Field("format", Kind.TEMPLATE_FORMAT, "Format of the images the template produces: gif or png.", required=True),
@@ -107,17 +118,42 @@ DEFAULTS = Section("defaults", (
     Field("pipelineId", Kind.CLOUD_ID, "Used by every job of this file that sets no pipelineId."),
     Field("userData", Kind.USER_DATA, _USER_DATA_DOC),
     Field("wait", Kind.WAIT, _WAIT_DOC),
-))
+    Field("template", Kind.NAME, "The template of every job and job set of this file that names none."),
+    Field("templateId", Kind.CLOUD_ID, "The template id of every job and job set of this file that names none."),
+), one_of=TEMPLATE_KEYS)
+
+_PLACEHOLDER_DOC = " May use {column} placeholders, filled from each row."
+JOB_SET = Section("a job set", (
+    Field("items", Kind.ITEMS, "The videos: a file relative to this spec (.csv with a header row and a videoId column; "
+                               ".txt/.list with one videoId per line; .yaml/.yml with a list), or an inline list of "
+                               "videoIds or of mappings.", required=True),
+    Field("template", Kind.NAME, "Name of an AIImage template declared under `templates:`." + _PLACEHOLDER_DOC, placeholders=True),
+    Field("templateId", Kind.CLOUD_ID, "Id of an existing AIImage template." + _PLACEHOLDER_DOC, placeholders=True),
+    Field("templates", Kind.NAMES, "A matrix: one job per item and per template named here."),
+    Field("templateIds", Kind.CLOUD_IDS, "A matrix: one job per item and per template id listed here."),
+    Field("userData", Kind.USER_DATA, _USER_DATA_DOC + " Text values may use {column} placeholders."),
+    Field("pipelineId", Kind.CLOUD_ID, "The AI pipeline (AIPipelineId)." + _PLACEHOLDER_DOC, placeholders=True),
+    Field("userDataSecret", Kind.BOOLEAN, "Treat userData as a secret: encrypted in state, hidden in output."),
+    Field("revision", Kind.REVISION, "Bump to submit every job of the set again (default 0)." + _PLACEHOLDER_DOC, placeholders=True),
+    Field("wait", Kind.WAIT, _WAIT_DOC + _PLACEHOLDER_DOC, placeholders=True),
+    Field("adopt", Kind.CLOUD_ID, "JobId of a job submitted outside vodjobs (usually from a column)." + _PLACEHOLDER_DOC,
+          placeholders=True),
+    Field("name", Kind.NAME_PATTERN, "The job-name pattern, from key fields only: {set}, {videoId}, and {template} in a "
+                                     "matrix (default {set}-{videoId}, plus -{template} in a matrix)."),
+    Field("aliases", Kind.NAME_PATTERNS, "Former name patterns of the set's jobs: changing `name:` then submits nothing."),
+), one_of=("template", "templateId", "templates", "templateIds"))
 
 DOCUMENT = Section("a spec file", (
     Field("jobs", Kind.JOBS, "Image-AI jobs: job name → job. Names are unique across all spec files."),
+    Field("jobSets", Kind.JOB_SETS, "Many jobs from a list of videos (a CSV file, a list): set name → job set."),
     Field("templates", Kind.TEMPLATES, "AIImage templates: template name → config. Names are unique across all spec files."),
-    Field("defaults", Kind.DEFAULTS, "Values merged into every job of this file."),
-), any_of=("jobs", "templates"))
+    Field("defaults", Kind.DEFAULTS, "Values merged into every job and job set of this file."),
+), any_of=("jobs", "jobSets", "templates"))
 
 # The mapping that each kind of nested mapping is checked against.
 SECTION_OF: dict[Kind, Section] = {
     Kind.JOBS: JOB,
+    Kind.JOB_SETS: JOB_SET,
     Kind.TEMPLATES: TEMPLATE,
     Kind.DEFAULTS: DEFAULTS,
     Kind.USER_DATA: USER_DATA,

@@ -1,0 +1,383 @@
+"""Job sets: one `jobSets:` entry and a catalogue file (CSV, plain list, YAML list) expand into ordinary jobs.
+
+Each story writes a spec file and its items beside it, loads the set as `pulumi preview` would, and checks the
+JobSpecs or every issue, exactly.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, JobSpec, SpecError, SpecSet, find_spec_files, load_spec_files
+from vod_provider.spec.placeholders import Pattern, PlaceholderError, compile_pattern
+
+V = [f"{n:x}" * 32 for n in range(10, 16)]  # aaaa…, bbbb…, … ffff…: six VideoIds
+TEMPLATE_ID = "7d2e4f6a8b0c4d1e9f3a5b7c9d1e3f5a"
+PIPELINE = "6492025b8f4a4b1e96ba5bb755a33438"
+TEMPLATES = "templates:\n  animated-cover: {format: gif}\n  still: {format: png}\n"
+
+
+def write(folder: Path, files: dict[str, str]) -> list[Path]:
+    (folder / "specs").mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        head = TEMPLATES if text.startswith(TEMPLATES) else ""  # a story's own text is indented with its code
+        body = textwrap.dedent(text[len(head):]).lstrip("\n")
+        (folder / "specs" / name).write_text(head + body, encoding="utf-8")
+    return find_spec_files(DEFAULT_SPEC_GLOB, folder)
+
+
+def load(folder: Path, files: dict[str, str]) -> SpecSet:
+    return load_spec_files(write(folder, files), folder)
+
+
+def problems(folder: Path, files: dict[str, str]) -> list[str]:
+    with pytest.raises(SpecError) as raised:
+        load(folder, files)
+    return [str(issue) for issue in raised.value.issues]
+
+
+def by_name(specs: SpecSet) -> dict[str, JobSpec]:
+    return {job.name: job for job in specs.jobs}
+
+
+def csv(*rows: str) -> str:
+    return "\n".join(rows) + "\n"
+
+
+# -- what a set declares ---------------------------------------------------------------------------------------
+
+
+def test_a_csv_row_fills_the_set_fields_and_the_job_is_named_by_its_key(tmp_path: Path) -> None:
+    specs = load(tmp_path, {
+        "covers.yaml": TEMPLATES + """
+            defaults:
+              wait: 10m
+              userData: {MessageCallback: {CallbackURL: "https://hooks.example.com/vod"}}
+            jobSets:
+              trailers:
+                items: trailers.csv
+                template: animated-cover
+                pipelineId: "{pipeline}"
+                userData: {Extend: {campaign: "{campaign}", set: "{set}", braces: "{{literal}}"}}
+            """,
+        "trailers.csv": csv("videoId,campaign,pipeline,revision", f"{V[0]},spring,{PIPELINE},2", f"{V[1]},summer,{PIPELINE},"),
+    })
+
+    jobs = by_name(specs)
+    assert sorted(jobs) == [f"trailers-{V[0]}", f"trailers-{V[1]}"]
+    first = jobs[f"trailers-{V[0]}"]
+    assert (first.video_id, first.template_name, first.template_id, first.pipeline_id, first.revision, first.wait_seconds) == (
+        V[0], "animated-cover", None, PIPELINE, 2, 600.0)
+    assert first.user_data == ('{"Extend":{"braces":"{literal}","campaign":"spring","set":"trailers"},'
+                               '"MessageCallback":{"CallbackURL":"https://hooks.example.com/vod"}}')
+    assert (first.file, first.line, first.job_set) == ("specs/trailers.csv", 2, "trailers")
+    assert jobs[f"trailers-{V[1]}"].revision == 0  # an empty cell sets nothing
+    assert [(s.name, s.file, s.line, s.items_file, s.jobs) for s in specs.job_sets] == [
+        ("trailers", "specs/covers.yaml", 8, "specs/trailers.csv", 2)]
+    assert specs.files == ("specs/covers.yaml",)
+
+
+def test_reordering_rows_changes_no_job_and_removing_one_forgets_only_its_job(tmp_path: Path) -> None:
+    spec = {"covers.yaml": TEMPLATES + "jobSets:\n  trailers:\n    items: t.csv\n    template: still\n"
+                                       "    userData: {Extend: {campaign: '{campaign}'}}\n"}
+    rows = [f"{V[n]},c{n}" for n in range(5)]
+    before = load(tmp_path / "a", {**spec, "t.csv": csv("videoId,campaign", *rows)}).jobs
+    shuffled = load(tmp_path / "b", {**spec, "t.csv": csv("campaign,videoId", *(",".join(r.split(",")[::-1]) for r in rows[::-1]))}).jobs
+    removed = load(tmp_path / "c", {**spec, "t.csv": csv("videoId,campaign", *rows[:2], *rows[3:])}).jobs
+
+    assert shuffled == before
+    assert set(before) - set(removed) == {before[2]} and set(removed) < set(before)
+
+
+def test_a_matrix_runs_every_template_on_every_video_and_names_both(tmp_path: Path) -> None:
+    specs = load(tmp_path, {
+        "covers.yaml": TEMPLATES + f"""
+            jobSets:
+              season:
+                items: [{V[0]}, {{videoId: {V[1]}, revision: 1}}]
+                templates: [animated-cover, still]
+              by-id:
+                items: [{V[2]}]
+                templateIds: [{TEMPLATE_ID}]
+                name: "cover-{{videoId}}-{{template}}"
+                aliases: ["{{set}}-{{videoId}}-{{template}}"]
+            """,
+    })
+
+    assert sorted((j.name, j.template_name or j.template_id, j.revision) for j in specs.jobs) == [
+        (f"cover-{V[2]}-{TEMPLATE_ID}", TEMPLATE_ID, 0),
+        (f"season-{V[0]}-animated-cover", "animated-cover", 0), (f"season-{V[0]}-still", "still", 0),
+        (f"season-{V[1]}-animated-cover", "animated-cover", 1), (f"season-{V[1]}-still", "still", 1),
+    ]
+    assert by_name(specs)[f"cover-{V[2]}-{TEMPLATE_ID}"].aliases == (f"by-id-{V[2]}-{TEMPLATE_ID}",)
+
+
+def test_former_name_patterns_become_each_job_aliases(tmp_path: Path) -> None:
+    specs = load(tmp_path, {"covers.yaml": f"""
+        jobSets:
+          trailers:
+            items: [{V[0]}, {V[1]}]
+            templateId: {TEMPLATE_ID}
+            name: "trailer-{{videoId}}"
+            aliases: ["{{set}}-{{videoId}}", "old.{{videoId}}"]
+        """})
+
+    assert {j.name: j.aliases for j in specs.jobs} == {
+        f"trailer-{v}": (f"trailers-{v}", f"old.{v}") for v in V[:2]}
+
+
+def test_defaults_may_name_the_template_of_every_job_and_set_of_the_file(tmp_path: Path) -> None:
+    specs = load(tmp_path, {"covers.yaml": TEMPLATES + f"""
+        defaults:
+          template: still
+        jobs:
+          plain:
+            videoId: {V[0]}
+          own:
+            videoId: {V[1]}
+            templateId: {TEMPLATE_ID}       # a job's template or templateId replaces the default one
+        jobSets:
+          listed:
+            items: ids.txt
+        """, "ids.txt": f"# trailers of season 1\n{V[2]}\n\n  {V[3]}   # the finale\n"})
+
+    assert {j.name: (j.template_name, j.template_id) for j in specs.jobs} == {
+        "plain": ("still", None), "own": (None, TEMPLATE_ID),
+        f"listed-{V[2]}": ("still", None), f"listed-{V[3]}": ("still", None)}
+
+
+def test_a_column_named_like_a_job_field_sets_it_for_its_row(tmp_path: Path) -> None:
+    job_id = "fbbf28864586d6bf6a816745c18b80c3"
+    specs = load(tmp_path, {
+        "covers.yaml": TEMPLATES + "jobSets:\n  mixed:\n    items: m.csv\n    template: still\n    wait: 5m\n",
+        "m.csv": csv("videoId,template,templateId,pipelineId,revision,adopt,wait",
+                     f"{V[0]},animated-cover,,{PIPELINE},3,{job_id},false",
+                     f"{V[1]},,{TEMPLATE_ID},,,,true",
+                     f"{V[2]},,,,,,"),
+    })
+
+    assert {j.video_id: (j.template_name, j.template_id, j.pipeline_id, j.revision, j.adopt, j.wait_seconds) for j in specs.jobs} == {
+        V[0]: ("animated-cover", None, PIPELINE, 3, job_id, None),
+        V[1]: (None, TEMPLATE_ID, None, 0, None, 1800.0),
+        V[2]: ("still", None, None, 0, None, 300.0),
+    }
+
+
+def test_the_default_glob_reads_yml_files_and_an_items_file_is_not_a_spec_file(tmp_path: Path) -> None:
+    specs = load(tmp_path, {
+        "covers.yml": f"jobSets:\n  listed:\n    items: ids.yaml\n    templateId: {TEMPLATE_ID}\n",
+        "ids.yaml": f"- {V[0]}\n- videoId: {V[1]}\n",
+    })
+
+    assert specs.files == ("specs/covers.yml",)
+    assert sorted(j.name for j in specs.jobs) == [f"listed-{V[0]}", f"listed-{V[1]}"]
+    assert [(j.file, j.line) for j in specs.jobs] == [("specs/ids.yaml", 1), ("specs/ids.yaml", 2)]
+
+
+# -- what is refused, each at its row --------------------------------------------------------------------------
+
+
+def test_every_bad_row_is_reported_at_once_at_its_line(tmp_path: Path) -> None:
+    lines = problems(tmp_path, {
+        "covers.yaml": TEMPLATES + """
+            jobs:
+              plain:
+                videoId: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+                template: still
+                aliases: [trailers-cccccccccccccccccccccccccccccccc]
+            jobSets:
+              trailers:
+                items: trailers.csv
+                template: animated-cover
+                userData: {Extend: {note: "{note}"}}
+            """,
+        "trailers.csv": csv("videoId,note,revision",
+                            f"{V[0]},ok,0",
+                            "not-an-id,ok,0",
+                            f"{V[1]},ok,one",
+                            f"{V[0]},dup,0",
+                            f"{V[3]},{'x' * 600},0",
+                            f"{V[4]},ok",
+                            f"{V[2]}ok,ok,0",
+                            f"{V[2]},ok,0"),
+    })
+
+    assert lines == [
+        "specs/trailers.csv:3:1: videoId: 'not-an-id' is not a VOD id: ids are 32 lower-case hex characters [id-shape]",
+        "specs/trailers.csv:4:37: revision: must be a whole number (0, 1, 2, …), not the text 'one' [type]",
+        f"specs/trailers.csv:5:1: videoId: videoId {V[0]} is also at line 2 (specs/trailers.csv:2); a set lists each video "
+        "once, as its jobs are named by it: remove one of the two rows [duplicate-item]",
+        "specs/trailers.csv:6:1: userData: userData filled from this item serialises to 622 bytes of UTF-8 JSON; the API "
+        "accepts at most 512: shorten this item's values or the set's userData [user-data-size]",
+        "specs/trailers.csv:7:1: (row): the row has 2 values, the header has 3 columns (videoId, note, revision); quote a "
+        "value that holds a comma [csv-row]",
+        f"specs/trailers.csv:8:1: videoId: '{V[2]}ok' is not a VOD id: ids are 32 lower-case hex characters [id-shape]",
+        f"specs/trailers.csv:9:1: videoId: job 'trailers-{V[2]}' is also an alias of job 'plain' at specs/covers.yaml:8; "
+        "job names and aliases are unique across all spec files [duplicate-alias]",
+    ]
+
+
+def test_a_job_of_a_set_that_clashes_with_a_plain_job_is_reported_at_its_row(tmp_path: Path) -> None:
+    lines = problems(tmp_path, {
+        "a.yaml": f"jobs:\n  trailers-{V[1]}:\n    videoId: {V[1]}\n    templateId: {TEMPLATE_ID}\n",
+        "b.yaml": f"jobSets:\n  trailers:\n    items: t.txt\n    templateId: {TEMPLATE_ID}\n",
+        "t.txt": f"{V[0]}\n{V[1]}\n",
+    })
+
+    assert lines == [f"specs/t.txt:2:1: videoId: job 'trailers-{V[1]}' is also declared at specs/a.yaml:2; "
+                     "job names and aliases are unique across all spec files [duplicate-job]"]
+
+
+def test_a_placeholder_naming_no_column_is_reported_once_at_the_header_or_at_each_item(tmp_path: Path) -> None:
+    lines = problems(tmp_path, {
+        "covers.yaml": f"""
+            jobSets:
+              from-csv:
+                items: t.csv
+                templateId: {TEMPLATE_ID}
+                userData: {{Extend: {{campaign: "{{campaign}}"}}}}
+              inline:
+                items:
+                  - {{videoId: {V[0]}, campaign: spring}}
+                  - {{videoId: {V[1]}}}
+                templateId: {TEMPLATE_ID}
+                userData: {{Extend: {{campaign: "{{campaign}}"}}}}
+            """,
+        "t.csv": csv("videoId", V[0], V[1]),
+    })
+
+    assert lines == [
+        "specs/covers.yaml:9:9: jobSets.inline.items.1.userData: {campaign} in the set's userData names no value of this "
+        "item (it has: videoId) [missing-column]",
+        "specs/t.csv:1:1: (header): the set 'from-csv' fills {campaign} in its userData from this file, which has no column "
+        "'campaign' (columns: videoId) [missing-column]",
+    ]
+
+
+def test_the_rules_of_a_whole_set_are_checked_once_where_the_set_is_written(tmp_path: Path) -> None:
+    lines = problems(tmp_path, {
+        "covers.yaml": TEMPLATES + f"""
+            jobSets:
+              bad-name:
+                items: [{V[0]}]
+                templateId: {TEMPLATE_ID}
+                name: "{{set}}-{{campaign}}"
+              no-video:
+                items: [{V[0]}]
+                templates: [still]
+                name: "{{set}}-{{template}}"
+              matrix-without-template:
+                items: [{V[0]}]
+                templates: [still, animated-cover]
+                name: "{{videoId}}"
+              unbalanced:
+                items: [{V[0]}]
+                templateId: {TEMPLATE_ID}
+                pipelineId: "{{pipeline"
+              wrong-file:
+                items: trailers.xlsx
+                templateId: {TEMPLATE_ID}
+              missing-file:
+                items: nowhere.csv
+                templateId: {TEMPLATE_ID}
+              empty:
+                items: []
+                templateId: {TEMPLATE_ID}
+              two-templates:
+                items: [{V[0]}]
+                template: still
+                templateIds: [{TEMPLATE_ID}]
+            """,
+    })
+
+    assert lines == [
+        "specs/covers.yaml:8:11: jobSets.bad-name.name: the name pattern may use only the key fields {set}, {videoId}, not "
+        "{campaign}: a job's name is its identity, so a change of any other value replaces the job instead of renaming it "
+        "[name-pattern]",
+        "specs/covers.yaml:12:11: jobSets.no-video.name: the name pattern must use {videoId}: without it every item of the "
+        "set gets the same name [name-pattern]",
+        "specs/covers.yaml:16:11: jobSets.matrix-without-template.name: the name pattern must use {template} in a matrix "
+        "(`templates:`): without it the templates of one video get the same name [name-pattern]",
+        "specs/covers.yaml:20:17: jobSets.unbalanced.pipelineId: '{' at character 1 of '{pipeline' opens or closes no "
+        "placeholder; write '{{' for a literal '{' [placeholder]",
+        "specs/covers.yaml:22:12: jobSets.wrong-file.items: items file 'trailers.xlsx' must end in .csv, .txt, .list, .yaml, "
+        ".yml (CSV with a header row, one videoId per line, or a YAML list) [items-format]",
+        "specs/covers.yaml:25:12: jobSets.missing-file.items: cannot read the items file specs/nowhere.csv: No such file "
+        "or directory [items-file]",
+        "specs/covers.yaml:28:12: jobSets.empty.items: a job set lists at least one item; to forget every job of the set, "
+        "remove the set [items-empty]",
+        "specs/covers.yaml:31:5: jobSets.two-templates: set only one of template, templateId, templates or templateIds "
+        "[one-of]",
+    ]
+
+
+def test_a_csv_header_needs_a_video_id_column_and_distinct_names(tmp_path: Path) -> None:
+    lines = problems(tmp_path, {
+        "covers.yaml": f"jobSets:\n  a:\n    items: a.csv\n    templateId: {TEMPLATE_ID}\n"
+                       f"  b:\n    items: b.csv\n    templateId: {TEMPLATE_ID}\n",
+        "a.csv": csv("video,campaign", f"{V[0]},x"),
+        "b.csv": csv("videoId,note,note", f"{V[0]},x,y"),
+    })
+
+    assert lines == [
+        "specs/a.csv:1:1: (header): the header row has no videoId column (columns: video, campaign); the first row of a CSV "
+        "of items names its columns, one of them videoId [missing-column]",
+        "specs/b.csv:1:14: note: column 'note' is named twice in the header; rename one [duplicate-column]",
+    ]
+
+
+def test_a_row_of_a_matrix_cannot_choose_its_template_and_a_row_needs_one(tmp_path: Path) -> None:
+    lines = problems(tmp_path, {
+        "covers.yaml": TEMPLATES + "jobSets:\n  m:\n    items: m.csv\n    templates: [still]\n"
+                                   "  n:\n    items: n.csv\n",
+        "m.csv": csv("videoId,template", f"{V[0]},animated-cover", f"{V[1]},"),
+        "n.csv": csv("videoId,template", f"{V[0]},", f"{V[1]},nope"),
+    })
+
+    assert lines == [
+        "specs/m.csv:2:34: template: a matrix set (`templates:`/`templateIds:`) runs each of its templates on every item; "
+        "leave this column empty, or list the templates per item in sets of their own [template-column]",
+        "specs/n.csv:2:1: template: no template for this item: give the set `template:`, `templateId:`, `templates:` or "
+        "`templateIds:`, a template or templateId column, or one in the file's `defaults:` [one-of]",
+        "specs/n.csv:3:34: template: no template named 'nope' is declared under `templates:` in any spec file (declared: "
+        "animated-cover, still); declare it, or use templateId for an existing template [unknown-template]",
+    ]
+
+
+def test_two_sets_of_one_name_collide_across_files(tmp_path: Path) -> None:
+    body = f"jobSets:\n  trailers:\n    items: [{{videoId: {V[0]}}}]\n    templateId: {TEMPLATE_ID}\n"
+
+    lines = problems(tmp_path, {"a.yaml": body, "b.yaml": body.replace("trailers:", "trailers:\n    name: '{videoId}-b'")})
+
+    assert lines[0] == ("specs/b.yaml:2:3: jobSets.trailers: job set 'trailers' is also declared at specs/a.yaml:2; "
+                        "set names are unique across all spec files [duplicate-set]")
+
+
+# -- placeholders ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("plain", ("plain",)),
+    ("{set}-{videoId}", ("", "set", "-", "videoId", "")),
+    ("{{literal}} {Video title}", ("{literal} ", "Video title", "")),
+    ("a}}b{{c", ("a}b{c",)),
+])
+def test_a_pattern_splits_into_literal_text_and_placeholder_names(text: str, parts: tuple[str, ...]) -> None:
+    assert compile_pattern(text) == Pattern(parts)
+
+
+@pytest.mark.parametrize("text", ["{open", "close}", "{}", "a{b{c}}"])
+def test_an_unbalanced_or_empty_brace_is_refused(text: str) -> None:
+    with pytest.raises(PlaceholderError):
+        compile_pattern(text)
+
+
+def test_filling_a_pattern_keeps_braces_of_the_values_and_names_a_missing_one() -> None:
+    pattern = compile_pattern("{{x}}{a}-{b}")
+
+    assert pattern.fill({"a": "{1}", "b": "2"}) == "{x}{1}-2"
+    with pytest.raises(KeyError, match="b"):
+        pattern.fill({"a": "1"})
