@@ -28,7 +28,7 @@ def render_report(discovery: Discovery, spec_path: Path | None, rendered: Adopti
         items = ", ".join(_shown(spec_path.parent / name, cwd) for name in rendered.items)
         lines.append(f"Wrote {_shown(spec_path, cwd)}: {_plural(rendered.set_jobs, 'job')} in job sets"
                      + (f" (items {items})" if items else "")
-                     + (f", {_plural(len(rendered.plain_jobs), 'job')} under jobs: (UserData a CSV row cannot carry)"
+                     + (f", {_plural(len(rendered.plain_jobs), 'job')} under jobs: (UserData of another shape than the set's rows)"
                         if rendered.plain_jobs else "") + ".")
         lines.append(f"Next: `pulumi preview` shows {_plural(len(discovery.adopted), 'adoption')} (+ create, each job checked "
                      "against the service), and `pulumi up` records their JobIds, submitting nothing.")
