@@ -165,6 +165,28 @@ def test_a_number_that_varies_cannot_be_a_column_so_only_the_first_rows_value_go
     assert [json.loads(loaded[f"discovered-{v}"].user_data or "") for v in (V1, V2)] == [{"Extend": {"n": 1}}, {"Extend": {"n": 2}}]
 
 
+def test_a_key_a_placeholder_cannot_name_keeps_its_rows_whole_under_jobs(tmp_path: Path) -> None:
+    jobs = [FoundJob(V1, T1, J_OLD, {"Extend": {"{odd}": "a"}}), FoundJob(V2, T1, J_NEW, {"Extend": {"{odd}": "b"}})]
+
+    text, items, loaded = load(tmp_path, jobs)
+
+    assert items == {} and "jobSets" not in text
+    assert [json.loads(loaded[f"discovered-{v}"].user_data or "") for v in (V1, V2)] == [j.user_data for j in jobs]
+
+
+def test_user_data_secret_marks_the_set_and_the_plain_jobs(tmp_path: Path) -> None:
+    jobs = [FoundJob(V1, T1, J_OLD, {"Extend": {"token": "a"}}), FoundJob(V2, T1, J_NEW, {"Extend": {"token": "b", "n": 1}})]
+    rendered = render_adoption_spec("discovered", jobs, "discovered", user_data_secret=True)
+    (tmp_path / "discovered.yaml").write_text(rendered.spec_text)
+    for name, text in rendered.items.items():
+        (tmp_path / name).write_text(text)
+
+    loaded = load_spec_files([tmp_path / "discovered.yaml"], tmp_path)
+
+    assert rendered.plain_jobs == (f"discovered-{V2}",)
+    assert [(job.name, job.user_data_secret) for job in loaded.jobs] == [(f"discovered-{V1}", True), (f"discovered-{V2}", True)]
+
+
 def test_several_templates_make_one_set_each_named_by_the_shortest_unique_prefix(tmp_path: Path) -> None:
     assert set_names("s", [T1]) == {T1: "s"}
     assert set_names("s", [T1, T2, T1]) == {T1: "s-aaaaaaaa", T2: "s-bbbbbbbb"}
