@@ -64,7 +64,8 @@ COVER = TemplateSpec("cover", "png", True, "specs/jobs.yaml", 1)
      job("switched", template_name="still"), "replace", (Change("template", "cover", "still"),)),
     (step("replace", "hidden", {**JOB_INPUTS, "userData": "[secret]"}, {**JOB_INPUTS, "userData": "[secret]"}, reasons=["userData"]),
      job("hidden", user_data_secret=True), "replace", (Change("userData", "[secret]", "[secret]"),)),
-], ids=["submit", "unchanged", "replace-userData", "replace-userData-keys-changed-added-removed", "replace-userData-added", "replace-revision", "replace-pipelineId", "replace-template-to-be-created",
+], ids=["submit", "unchanged", "replace-userData", "replace-userData-keys-changed-added-removed", "replace-userData-added",
+        "replace-revision", "replace-pipelineId", "replace-template-to-be-created",
         "replace-other-template", "replace-secret-userData-stays-hidden"])
 def test_each_step_becomes_the_job_action_with_the_fields_that_changed(
     the_step: dict[str, Any], declared: JobSpec, action: str, changes: tuple[Change, ...]

@@ -91,8 +91,8 @@ def thousand_job_plan() -> PreviewPlan:
     steps, declared = [], []
     for n in range(1_350):
         name, inputs = f"catalogue-{n:04d}-cover", {"videoId": f"{n:032x}", "templateId": "7d2e4f6a8b0c4d1e9f3a5b7c9d1e3f5a"}
-        old = {**inputs, "userData": '{"Extend":{"campaign":"spring","shelf":"%d"}}' % n}
-        new = {**old, "userData": '{"Extend":{"campaign":"summer","shelf":"%d"}}' % n} if n < 1_000 else old
+        old = {**inputs, "userData": json.dumps({"Extend": {"campaign": "spring", "shelf": str(n)}}, separators=(",", ":"))}
+        new = {**old, "userData": old["userData"].replace("spring", "summer")} if n < 1_000 else old
         state = {"urn": URN + name, "type": "pulumi-python:dynamic/vod:AIImageJob", "id": f"{n:032x}"}
         if n < 1_000:
             steps.append({"op": "replace", "urn": URN + name, "replaceReasons": ["userData"],

@@ -126,6 +126,15 @@ class PreviewFailure:
 
     exit_code: int
     messages: tuple[str, ...]
+    step: str = "`pulumi preview`"  # what failed, in Markdown
+
+
+@dataclass(frozen=True)
+class StatelessBase:
+    """`vodjobs preview --no-state`: the commit whose specs the plan starts from, and why there was no state."""
+
+    commit: str  # the merge base of the pull request, e.g. a full SHA
+    reason: str  # e.g. "no state key: a pull request from a fork gets no secrets"
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,7 @@ class PreviewOutcome:
     plan: PreviewPlan | None = None
     issues: tuple[SpecIssue, ...] = ()
     failure: PreviewFailure | None = None
+    without_state: StatelessBase | None = None  # the plan compares specs with a base commit's, not with the state
 
     @property
     def ok(self) -> bool:
@@ -155,7 +165,7 @@ def plan_preview(digest: Mapping[str, Any], specs: SpecSet) -> PreviewPlan:
     unverified = unverified_job_ids(str(d.get("message", "")) for d in digest.get("diagnostics", []))
     jobs = sorted((_job_row(step, jobs_by_name, names_by_id, unverified) for step in job_steps),
                   key=lambda row: (JOB_ACTIONS.index(row.action), row.name))
-    return PreviewPlan(tuple(jobs), tuple(templates), _api_calls(jobs, templates), _jobs_per_template(jobs))
+    return PreviewPlan(tuple(jobs), tuple(templates), api_calls(jobs, templates), jobs_per_template(jobs))
 
 
 def _job_row(step: Mapping[str, Any], declared: Mapping[str, JobSpec], names_by_id: Mapping[str, str],
@@ -205,12 +215,12 @@ def _job_changes(step: Mapping[str, Any], spec: JobSpec, names_by_id: Mapping[st
     fields = step.get("replaceReasons") or []
     return tuple(
         change for field in fields for change in (
-            _user_data_changes(old.get(field), new.get(field)) if field == "userData" else None
+            user_data_changes(old.get(field), new.get(field)) if field == "userData" else None
         ) or (Change(field, _job_value(field, old.get(field), spec, names_by_id), _job_value(field, new.get(field), spec, names_by_id)),)
     )
 
 
-def _user_data_changes(old: Any, new: Any) -> tuple[Change, ...] | None:
+def user_data_changes(old: Any, new: Any) -> tuple[Change, ...] | None:
     """One change per changed key of the userData JSON (`userData.Extend.campaign`), or None to show it whole."""
     found = json_changes(old, new)
     if not found:
@@ -260,7 +270,8 @@ def _config(raw: Any) -> dict[str, str]:
     return {str(key): str(value) for key, value in parsed.items()} if isinstance(parsed, dict) else {}
 
 
-def _api_calls(jobs: Sequence[JobRow], templates: Sequence[TemplateRow]) -> tuple[tuple[str, int], ...]:
+def api_calls(jobs: Sequence[JobRow], templates: Sequence[TemplateRow]) -> tuple[tuple[str, int], ...]:
+    """(action, count) of the calls whose number the plan knows: one submit per submitting job, one per template change."""
     calls: dict[str, int] = {}
     submits = sum(1 for job in jobs if job.action in SUBMITTING)
     if submits:
@@ -272,7 +283,8 @@ def _api_calls(jobs: Sequence[JobRow], templates: Sequence[TemplateRow]) -> tupl
     return tuple(calls.items())
 
 
-def _jobs_per_template(jobs: Sequence[JobRow]) -> tuple[TemplateUse, ...]:
+def jobs_per_template(jobs: Sequence[JobRow]) -> tuple[TemplateUse, ...]:
+    """Per template (by name or id), the declared jobs using it after the up and how many of them it submits."""
     declared = [job for job in jobs if job.action != "forget"]
     templates = sorted({job.template for job in declared})
     return tuple(

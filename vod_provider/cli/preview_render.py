@@ -20,6 +20,7 @@ from vod_provider.cli.preview_plan import (
     PreviewOutcome,
     PreviewPlan,
     RecordedFailure,
+    StatelessBase,
     TemplateAction,
     TemplateRow,
 )
@@ -83,6 +84,13 @@ def failed_sentence(count: int) -> str:
             f"failed: `pulumi up` does not run {'it' if count == 1 else 'them'} again; to run one again, bump its `revision:`")
 
 
+def not_verified_sentence(base: StatelessBase, code: Callable[[str], str]) -> str:
+    """Why a --no-state plan may differ from what `pulumi up` will do."""
+    return (f"Not verified against the stack's state ({base.reason}): these are the spec changes since "
+            f"{code(base.commit[:12])}, the merge base; an up decides from the state, which may differ "
+            "(e.g. a job a targeted up left out)")
+
+
 def issues_sentence(count: int) -> str:
     return f"the specs are invalid: {count} {_plural(count, 'problem')}; nothing can be submitted until every one is fixed"
 
@@ -98,6 +106,8 @@ def render_markdown(outcome: PreviewOutcome, limit: int | None = None, full_summ
     the changing jobs fold into <details>. The heading and the totals are never cut.
     """
     head = [f"## vodjobs preview: stack `{outcome.stack}`", ""]
+    if outcome.without_state is not None:
+        head += [f"> **{_sentence(not_verified_sentence(outcome.without_state, _code))}**", ""]
     if outcome.failure is not None:
         lines, table = _markdown_failure(outcome.failure)
         return _fitted(head + lines, [table], limit, full_summary)
@@ -151,7 +161,7 @@ def _markdown_issues(issues: Sequence[SpecIssue]) -> tuple[list[str], _Table]:
 
 
 def _markdown_failure(failure: PreviewFailure) -> tuple[list[str], _Table]:
-    lines = [f"**`pulumi preview` failed (exit {failure.exit_code}); nothing was previewed.**", ""]
+    lines = [f"**{failure.step} failed (exit {failure.exit_code}); nothing was previewed.**", ""]
     output = [line for message in failure.messages for line in message.splitlines()]
     return lines, _Table([], ["```text"], output, ("line of pulumi's output", "lines of pulumi's output"), footer=["```"])
 
@@ -264,12 +274,16 @@ def render_github_annotations(outcome: PreviewOutcome) -> str:
     """`::notice` on the spec line of every job the up changes, `::error` per problem; then the verdict."""
     lines: list[str] = []
     if outcome.failure is not None:
-        lines += [annotation("error", {"title": "pulumi preview failed"}, message) for message in outcome.failure.messages]
-        lines.append(f"pulumi preview failed (exit {outcome.failure.exit_code}); nothing was previewed")
+        step = outcome.failure.step.replace("`", "")
+        lines += [annotation("error", {"title": f"{step} failed"}, message) for message in outcome.failure.messages]
+        lines.append(f"{step} failed (exit {outcome.failure.exit_code}); nothing was previewed")
     elif outcome.issues:
         lines += [spec_issue_annotation(issue) for issue in outcome.issues]
         lines.append(issues_sentence(len(outcome.issues)))
     elif outcome.plan is not None:
+        if outcome.without_state is not None:
+            lines.append(annotation("warning", {"title": f"vodjobs {outcome.stack}: not verified against state"},
+                                    not_verified_sentence(outcome.without_state, _plain).replace("`", "")))
         for job in outcome.plan.failed_jobs:
             assert job.failed is not None and job.spec is not None  # a kept job: recorded and declared
             lines.append(annotation("warning", {"file": job.spec.file, "line": str(job.spec.line),
@@ -294,7 +308,8 @@ def render_github_annotations(outcome: PreviewOutcome) -> str:
 def render_json(outcome: PreviewOutcome) -> str:
     document: dict[str, Any] = {"stack": outcome.stack, "ok": outcome.ok, "jobs": [], "templates": [], "apiCalls": {},
                                 "jobsPerTemplate": [], "issues": [asdict(i) for i in outcome.issues],
-                                "failure": asdict(outcome.failure) if outcome.failure else None}
+                                "failure": asdict(outcome.failure) if outcome.failure else None,
+                                "withoutState": asdict(outcome.without_state) if outcome.without_state else None}
     plan = outcome.plan
     if plan is not None:
         document.update(

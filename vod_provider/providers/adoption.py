@@ -9,7 +9,6 @@ from typing import Any
 
 from vod_provider.api.models import AIImageJobInfo
 
-
 # With no AccessKey at all, a preview cannot look the adopted job up: it says so instead of failing, in this line,
 # which `vodjobs preview` finds among the digest's diagnostics (cli/preview_plan.py).
 NOT_VERIFIED = "not verified: no read key"
