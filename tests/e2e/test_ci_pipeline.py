@@ -19,7 +19,7 @@ from tests.support.ci_pipeline import Pipeline, github_steps, gitlab_steps
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.golden import assert_matches_golden
 from tests.support.pulumi_stack import PASSPHRASE, checkpoint_resources
-from tests.support.s3_server import BucketKeys, S3Server
+from tests.support.s3_server import BucketKeys, S3Server, running_s3_server
 from tests.support.specs import animated_cover, job, job_entries, spec_yaml, templated_job, two_covers
 from tests.support.waiting import wait_for
 
@@ -41,11 +41,8 @@ PULL_REQUEST = {"covers.yaml": PR_COVERS, "launch.yaml": PR_LAUNCH}
 @pytest.fixture(scope="module")
 def guarded_s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     """An S3 server of this module's own: enforce_keys() makes it refuse unsigned and unpermitted requests server-wide."""
-    server = S3Server(tmp_path_factory.mktemp("s3-guarded") / "moto_server.log").start()
-    try:
+    with running_s3_server(tmp_path_factory.mktemp("s3-guarded") / "moto_server.log") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,3 +120,13 @@ class S3Server:
     @staticmethod
     def _keyword_keys(key: tuple[str, str]) -> dict[str, str]:
         return {"aws_access_key_id": key[0], "aws_secret_access_key": key[1]}
+
+
+@contextmanager
+def running_s3_server(log_file: Path) -> Iterator[S3Server]:
+    """A started S3Server, stopped on the way out (a fixture's whole life)."""
+    server = S3Server(log_file).start()
+    try:
+        yield server
+    finally:
+        server.stop()
