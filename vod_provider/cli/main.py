@@ -1,10 +1,11 @@
 """The `vodjobs` console command: one subcommand per task, for people, pre-commit and CI.
 
-    vodjobs validate [PATHS ...] [--format text|json|github]
+    vodjobs validate [PATHS ... | --stack S | --all-stacks] [--format text|json|github]
     vodjobs status [--stack S] [--json]
     vodjobs recover [--stack S] [--settle-seconds N] [--up]
     vodjobs journal [list | forget KEY] [--stack S]
-    vodjobs preview --stack STACK [--format markdown|github|json] [--summary-file PATH]
+    vodjobs preview --stack STACK [--format markdown|github|json] [--summary-file PATH] [--full-summary-file PATH]
+                    [--no-state --base REV]
     vodjobs --debug COMMAND ...      (or PULUMI_DEBUG=1) the Python traceback behind an error, after its message
 
 A subcommand is a module of this package with `add_arguments(parser)` and `run(args, out) -> ExitCode`. Only the
@@ -15,6 +16,7 @@ module of the subcommand being run is imported (the one-line help of the others 
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
 import sys
@@ -54,7 +56,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     # The subcommand is the first word that is not an option; only its module is imported.
     chosen = next((word for word in arguments if not word.startswith("-")), None)
-    args = build_parser(chosen).parse_args(arguments)
+    parser = build_parser(chosen)
+    args, unknown = parser.parse_known_args(arguments)
+    if unknown:
+        parser.error(unknown_arguments_message(unknown, _option_strings(parser, chosen)))
     command: Command = args.command
     try:
         return int(command.load().run(args, out or sys.stdout))
@@ -73,6 +78,24 @@ def error_message(error: BaseException) -> str:
         where = f": {error.filename}" if error.filename else ""
         return f"{error.strerror}{where}"
     return str(error).strip()
+
+
+def unknown_arguments_message(unknown: Sequence[str], options: Sequence[str]) -> str:
+    """E.g. "unknown option --no-stat (did you mean --no-state?)"; argparse alone names no nearest option."""
+    described = []
+    for word in unknown:
+        nearest = difflib.get_close_matches(word.split("=", 1)[0], options, n=1, cutoff=0.6)
+        kind = "option" if word.startswith("-") else "argument"
+        described.append(f"unknown {kind} {word}" + (f" (did you mean {nearest[0]}?)" if nearest else ""))
+    return "; ".join(described)
+
+
+def _option_strings(parser: argparse.ArgumentParser, chosen: str | None) -> list[str]:
+    parsers = [parser]
+    for action in parser._actions:  # argparse keeps its subparsers there and nowhere public
+        if isinstance(action, argparse._SubParsersAction) and chosen in action.choices:
+            parsers.append(action.choices[chosen])
+    return [option for p in parsers for action in p._actions for option in action.option_strings if option.startswith("--")]
 
 
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
