@@ -53,9 +53,19 @@ VODJOBS := python -m vod_provider.cli
 require-stack = $(if $(STACK),,$(error set STACK, e.g. `make $@ STACK=prod`))
 
 # A pull request: what `pulumi up` would submit, replace and forget, as Markdown (FORMAT=github: step summary + annotations).
+# SUMMARY_FILE is the comment, cut to GitHub's 65,536 characters; FULL_SUMMARY_FILE holds every row (the artifact).
+# The preview needs only read access (README "What a pull request's code can see"). With no state key at all (a pull
+# request from a fork gets no secrets) and BASE_REF set, it compares the specs with BASE_REF's merge base instead of
+# the state, and the summary says so.
+FULL_SUMMARY_FILE ?=
+BASE_REF ?=
 ci-preview:
 	$(require-stack)
-	@$(VODJOBS) preview --stack $(STACK) --format $(FORMAT) $(if $(SUMMARY_FILE),--summary-file $(SUMMARY_FILE))
+	@if [ -z "$$AWS_ACCESS_KEY_ID$$AWS_PROFILE$$PULUMI_ACCESS_TOKEN" ] && [ -n "$(BASE_REF)" ]; then \
+	  echo "$@: no state key (a pull request from a fork gets no secrets): comparing the specs with $(BASE_REF)'s, not with the state" >&2; \
+	  set -- --no-state --base "$(BASE_REF)"; fi; \
+	$(VODJOBS) preview --stack $(STACK) --format $(FORMAT) $(if $(SUMMARY_FILE),--summary-file $(SUMMARY_FILE)) \
+	  $(if $(FULL_SUMMARY_FILE),--full-summary-file $(FULL_SUMMARY_FILE)) "$$@"
 
 # A merge: submit what the specs declare and the stack does not hold yet. Fails fast on another run's lock.
 # With a journal that outlives the runner (state on s3:// / OSS, or vodjobs:journalUrl), per-step checkpoints are

@@ -13,7 +13,7 @@ from tests.support.account import OTHER_TEMPLATE, TEMPLATE, TEST_KEY, VIDEOS
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.emulators import emulators
 from tests.support.pulumi_stack import PulumiStack, find_pulumi
-from tests.support.s3_server import S3Server
+from tests.support.s3_server import S3Server, running_s3_server
 from tests.support.scripted_server import ScriptedServer
 from vod_emulator.app import EmulatorApp
 from vod_emulator.auth import AccessKey, RequestVerifier
@@ -33,11 +33,8 @@ def emulator() -> Iterator[EmulatorProcess]:
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     """One S3-compatible server (moto) for the session; each test uses a bucket of its own."""
-    server = S3Server(tmp_path_factory.mktemp("s3") / "moto_server.log").start()
-    try:
+    with running_s3_server(tmp_path_factory.mktemp("s3") / "moto_server.log") as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@
      ├── SpecsNotFoundError          the stack's spec glob matches no file                         (program)
      ├── SettingsError               a vodjobs:* setting is unknown, missing or malformed           (api.settings)
      ├── CredentialsError            no usable AccessKey in the stack config, environment or profile (api.credentials)
+     │    └── NoCredentialsError     none at all (a preview runner without a key: `adopt:` is not verified)
      ├── VodError                    a VOD API call failed: .action .code .meaning .request_id .http_status (api.errors)
      │    ├── ThrottledError         refused for flow control; it was not executed
      │    ├── VodTransportError      no complete answer (a Transport.* code); .may_have_executed

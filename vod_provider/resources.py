@@ -14,8 +14,9 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
 
+from vod_provider.api.credentials import NoCredentialsError
 from vod_provider.errors import VodjobsError
-from vod_provider.providers.adoption import adoption_mismatches
+from vod_provider.providers.adoption import adoption_mismatches, unverified_adoption
 from vod_provider.providers.base import ConfiguredProvider, report
 from vod_provider.providers.diff import diff_job, is_unknown, job_essence, job_identity
 from vod_provider.providers.outputs import STATUS_NOT_FOUND, STATUS_SUBMITTED, refreshed_outputs, status_outputs
@@ -33,7 +34,9 @@ class AIImageJobProvider(ConfiguredProvider):
     """Submits image-AI jobs. Contract, per engine call:
 
     - check: keeps the job inputs; rejects a missing or non-string input; for a new job with
-      `adopt`, looks the job up and fails, naming each field, if it does not match the spec.
+      `adopt`, looks the job up and fails, naming each field, if it does not match the spec. With no
+      AccessKey at all (a preview runner given none) it reports the adoption as not verified and
+      passes: create, which needs the key to look the job up, still fails without one.
     - diff: compares the job's identity only (never `__provider`, outputs, jobName, adopt,
       waitSeconds); any change is a replacement, because a submitted job cannot be edited. A job
       naming a declared template is identified by the template's name (input `template`): its
@@ -65,7 +68,12 @@ class AIImageJobProvider(ConfiguredProvider):
         return CheckResult(_inputs(news), failures)
 
     def _adoption_failures(self, job_id: str, news: dict[str, Any]) -> list[CheckFailure]:
-        found = RUNTIME.batcher().lookup(job_id)
+        try:
+            batcher = RUNTIME.batcher()
+        except NoCredentialsError:
+            report(unverified_adoption(_label(news), job_id))
+            return []
+        found = batcher.lookup(job_id)
         if found is None:
             return [CheckFailure("adopt", f"no image-AI job {job_id} exists in this account and region")]
         hide = bool(news.get("userDataSecret"))

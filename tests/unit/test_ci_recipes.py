@@ -43,6 +43,20 @@ def test_ups_run_one_at_a_time_per_stack_and_are_never_cancelled() -> None:
     assert "ALIBABA_CLOUD_ACCESS_KEY_SECRET" not in github_workflow()["env"]  # the VOD key reaches the up job only
 
 
+def test_the_preview_job_runs_with_read_only_keys_and_the_write_keys_live_in_the_prod_environment() -> None:
+    jobs = github_workflow()["jobs"]
+    secrets_of = {name: " ".join(str(value) for value in job.get("env", {}).values()) for name, job in jobs.items()}
+
+    assert not any("secrets." in str(value) for value in github_workflow()["env"].values())  # no key for every job
+    assert "secrets.STATE_READ_ACCESS_KEY_ID" in secrets_of["preview"] and "secrets.VOD_READ_ACCESS_KEY_ID" in secrets_of["preview"]
+    assert "WRITE" not in secrets_of["preview"] and "secrets.VOD_ACCESS_KEY" not in secrets_of["preview"]
+    for name in ("up", "recover"):
+        assert jobs[name]["environment"] == "prod"
+        assert "secrets.STATE_WRITE_ACCESS_KEY_ID" in secrets_of[name] and "secrets.VOD_ACCESS_KEY_ID" in secrets_of[name]
+    assert gitlab_pipeline()["preview"]["environment"] == {"name": "preview", "action": "prepare"}
+    assert gitlab_pipeline()["up"]["environment"] == gitlab_pipeline()["recover"]["environment"] == "prod"
+
+
 def test_the_prod_stack_uses_the_real_endpoint_in_another_region_with_its_own_valid_specs() -> None:
     prod = yaml.safe_load((PROJECT_ROOT / "Pulumi.prod.yaml").read_text())["config"]
     dev = yaml.safe_load((PROJECT_ROOT / "Pulumi.dev.yaml").read_text())["config"]

@@ -46,7 +46,13 @@ COVER = TemplateSpec("cover", "png", True, "specs/jobs.yaml", 1)
     (step("same", "kept", JOB_INPUTS, JOB_INPUTS), job("kept"), "unchanged", ()),
     (step("replace", "edited", {**JOB_INPUTS, "userData": '{"Extend":{"a":1}}'}, {**JOB_INPUTS, "userData": '{"Extend":{"a":2}}'},
           reasons=["userData"]),
-     job("edited"), "replace", (Change("userData", '{"Extend":{"a":1}}', '{"Extend":{"a":2}}'),)),
+     job("edited"), "replace", (Change("userData.Extend.a", "1", "2"),)),
+    (step("replace", "retagged", {**JOB_INPUTS, "userData": '{"Extend":{"campaign":"spring","old":1}}'},
+          {**JOB_INPUTS, "userData": '{"Extend":{"campaign":"summer","new":[1]}}'}, reasons=["userData"]),
+     job("retagged"), "replace", (Change("userData.Extend.campaign", "'spring'", "'summer'"), Change("userData.Extend.new", "(none)", "[1]"),
+                                  Change("userData.Extend.old", "1", "(none)"))),
+    (step("replace", "tagged", JOB_INPUTS, {**JOB_INPUTS, "userData": '{"Extend":{"a":1}}'}, reasons=["userData"]),
+     job("tagged"), "replace", (Change("userData", "(none)", '{"Extend":{"a":1}}'),)),
     (step("replace", "rerun", JOB_INPUTS, {**JOB_INPUTS, "revision": 1.0}, reasons=["revision"]),
      job("rerun", revision=1), "replace", (Change("revision", "0", "1"),)),
     (step("replace", "moved", JOB_INPUTS, {**JOB_INPUTS, "pipelineId": "e" * 32}, reasons=["pipelineId"]),
@@ -58,7 +64,8 @@ COVER = TemplateSpec("cover", "png", True, "specs/jobs.yaml", 1)
      job("switched", template_name="still"), "replace", (Change("template", "cover", "still"),)),
     (step("replace", "hidden", {**JOB_INPUTS, "userData": "[secret]"}, {**JOB_INPUTS, "userData": "[secret]"}, reasons=["userData"]),
      job("hidden", user_data_secret=True), "replace", (Change("userData", "[secret]", "[secret]"),)),
-], ids=["submit", "unchanged", "replace-userData", "replace-revision", "replace-pipelineId", "replace-template-to-be-created",
+], ids=["submit", "unchanged", "replace-userData", "replace-userData-keys-changed-added-removed", "replace-userData-added",
+        "replace-revision", "replace-pipelineId", "replace-template-to-be-created",
         "replace-other-template", "replace-secret-userData-stays-hidden"])
 def test_each_step_becomes_the_job_action_with_the_fields_that_changed(
     the_step: dict[str, Any], declared: JobSpec, action: str, changes: tuple[Change, ...]
@@ -73,8 +80,30 @@ def test_a_new_job_that_adopts_a_job_id_is_adopted_and_submits_nothing() -> None
     plan = plan_preview({"steps": [step("create", "legacy", new={**JOB_INPUTS, "adopt": "9" * 32})]},
                         specs(job("legacy", adopt="9" * 32)))
 
-    assert [(r.action, r.adopt) for r in plan.jobs] == [("adopt", "9" * 32)]
+    assert [(r.action, r.adopt, r.adopt_verified) for r in plan.jobs] == [("adopt", "9" * 32, True)]
     assert plan.api_calls == ()
+
+
+def test_an_adoption_the_provider_could_not_look_up_for_want_of_a_key_is_not_verified() -> None:
+    digest = {"steps": [step("create", "legacy", new={**JOB_INPUTS, "adopt": "9" * 32}),
+                        step("create", "checked", new={**JOB_INPUTS, "adopt": "8" * 32})],
+              "diagnostics": [{"message": f"vodjobs: job 'legacy': will adopt {'9' * 32} (not verified: no read key)\n\n",
+                               "severity": "info#err"}]}
+
+    plan = plan_preview(digest, specs(job("legacy", adopt="9" * 32), job("checked", adopt="8" * 32)))
+
+    assert [(r.name, r.adopt_verified) for r in plan.jobs] == [("checked", True), ("legacy", False)]
+
+
+def test_a_replaced_or_removed_job_names_the_job_id_the_state_forgets() -> None:
+    plan = plan_preview({"steps": [
+        step("replace", "rerun", JOB_INPUTS, {**JOB_INPUTS, "revision": 1.0}, reasons=["revision"], old_id="1" * 32),
+        step("delete", "gone", JOB_INPUTS, old_id="2" * 32),
+        step("same", "kept", JOB_INPUTS, JOB_INPUTS, old_id="3" * 32),
+    ]}, specs(job("rerun", revision=1), job("kept")))
+
+    assert [(r.name, r.action, r.job_id) for r in plan.jobs] == [("rerun", "replace", "1" * 32), ("gone", "forget", "2" * 32),
+                                                                  ("kept", "unchanged", None)]
 
 
 def test_an_unchanged_job_recorded_under_an_alias_is_a_rename() -> None:

@@ -78,3 +78,61 @@ def test_golden_files_are_only_those_the_tests_write() -> None:
     expected |= {"pull-request.md", "pull-request-invalid.md"}
     found = {p.name for p in Path(GOLDEN_DIR / "preview").iterdir() if p.is_file() and p.suffix in (".md", ".txt", ".json")}
     assert found == expected
+
+
+# -- a summary that must fit a pull request comment ------------------------------------------------
+
+GITHUB_COMMENT_LIMIT = 65_536
+URN = "urn:pulumi:prod::vodjobs::pulumi-python:dynamic/vod:AIImageJob::"
+
+
+def thousand_job_plan() -> PreviewPlan:
+    """1,000 jobs whose userData changes (a campaign renamed across a catalogue), 50 new ones and 300 unchanged."""
+    steps, declared = [], []
+    for n in range(1_350):
+        name, inputs = f"catalogue-{n:04d}-cover", {"videoId": f"{n:032x}", "templateId": "7d2e4f6a8b0c4d1e9f3a5b7c9d1e3f5a"}
+        old = {**inputs, "userData": json.dumps({"Extend": {"campaign": "spring", "shelf": str(n)}}, separators=(",", ":"))}
+        new = {**old, "userData": old["userData"].replace("spring", "summer")} if n < 1_000 else old
+        state = {"urn": URN + name, "type": "pulumi-python:dynamic/vod:AIImageJob", "id": f"{n:032x}"}
+        if n < 1_000:
+            steps.append({"op": "replace", "urn": URN + name, "replaceReasons": ["userData"],
+                          "oldState": {**state, "inputs": old}, "newState": {**state, "inputs": new}})
+        elif n < 1_050:
+            steps.append({"op": "create", "urn": URN + name, "newState": {**state, "inputs": new}})
+        else:
+            steps.append({"op": "same", "urn": URN + name, "oldState": {**state, "inputs": old}, "newState": {**state, "inputs": new}})
+        declared.append(JobSpec(name, inputs["videoId"], inputs["templateId"], new["userData"], None, "specs/catalogue.yaml", n + 2))
+    return plan_preview({"steps": steps}, SpecSet(tuple(declared), ("specs/catalogue.yaml",)))
+
+
+def test_a_thousand_job_change_fits_a_github_comment_with_its_totals_intact() -> None:
+    outcome = PreviewOutcome("prod", plan=thousand_job_plan())
+    whole = render_markdown(outcome)
+
+    comment = render_markdown(outcome, GITHUB_COMMENT_LIMIT, "artifact `vodjobs-preview`")
+
+    assert len(whole) > 2 * GITHUB_COMMENT_LIMIT
+    assert len(comment) < GITHUB_COMMENT_LIMIT and len(comment.encode()) <= GITHUB_COMMENT_LIMIT
+    assert comment.splitlines()[:5] == whole.splitlines()[:5] == [
+        "## vodjobs preview: stack `prod`", "",
+        "**`pulumi up` will submit 50 new jobs and replace 1000 jobs; 300 jobs stay unchanged.**", "",
+        "`pulumi up` will make 1050 API calls: 1050 × SubmitAIImageJob."]
+    shown = [line for line in comment.splitlines() if line.startswith("| `catalogue-")]
+    (more,) = [line for line in comment.splitlines() if line.startswith("… ") and "changing jobs" in line]
+    assert more == f"… {1_050 - len(shown)} more changing jobs (full summary: artifact `vodjobs-preview`)"
+    assert 100 < len(shown) < 1_050
+    assert all(line in whole.splitlines() for line in shown)
+    assert "<details><summary>300 unchanged jobs</summary>" in comment and "… 300 unchanged jobs (full summary" in comment
+
+
+def test_a_summary_within_the_limit_is_the_whole_summary() -> None:
+    outcome = OUTCOMES["every-action"]()
+
+    assert render_markdown(outcome, GITHUB_COMMENT_LIMIT) == render_markdown(outcome)
+
+
+def test_a_changed_user_data_shows_the_changed_key_and_the_job_id_the_state_forgets() -> None:
+    (row,) = [line for line in render_markdown(OUTCOMES["every-action"]()).splitlines() if line.startswith("| `trailer-cover`")]
+
+    assert row.endswith("| `userData.Extend.campaign`: `'spring'` → `'summer\\|fall'`; "
+                        "the state forgets JobId `aafb202d9e96b578abc352f2270ad3e4` (VOD keeps that job) |")

@@ -213,3 +213,21 @@ def test_a_submit_that_may_have_run_names_the_job_and_the_request(scripted: list
     assert "job 'trailer-cover': the job MAY HAVE BEEN SUBMITTED (RequestId REQ-42)" in message
     assert "adopt: <JobId>" in message and VIDEOS["trailer"] in message
     assert server.hits == 1
+
+
+def test_without_any_access_key_an_adoption_is_reported_not_verified_and_only_create_fails(
+    inprocess_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    for name in ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", str(tmp_path / "none.ini"))
+    provider = AIImageJobProvider()
+    provider.configure(ConfigureRequest(Config({"vodjobs:endpoint": inprocess_emulator.url}, "vodjobs")))
+
+    check = provider.check({}, {**JOB, "jobName": "legacy", "adopt": "9" * 32})
+
+    assert check.failures == []
+    assert f"vodjobs: job 'legacy': will adopt {'9' * 32} (not verified: no read key)" in capsys.readouterr().err
+    with pytest.raises(CredentialsError, match="no Alibaba Cloud AccessKey found"):
+        provider.create({**JOB, "adopt": "9" * 32})
+    assert inprocess_emulator.app.requests() == []

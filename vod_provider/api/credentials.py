@@ -40,6 +40,10 @@ class CredentialsError(VodjobsError):
     """No usable AccessKey pair, or half of one."""
 
 
+class NoCredentialsError(CredentialsError):
+    """No AccessKey anywhere in the chain (config, environment, profile): not a broken one, none at all."""
+
+
 @dataclass(frozen=True)
 class Credentials:
     access_key_id: str
@@ -72,7 +76,7 @@ def resolve_credentials(
     from_profile = _profile_credentials(environ, read_file)
     if from_profile is not None:
         return from_profile
-    raise CredentialsError(
+    raise NoCredentialsError(
         "no Alibaba Cloud AccessKey found: set the stack config "
         f"`{CONFIG_ACCESS_KEY_ID}` and secret `{CONFIG_ACCESS_KEY_SECRET}` "
         f"(pulumi config set --secret ...), or the environment variables "

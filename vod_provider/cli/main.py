@@ -1,10 +1,11 @@
 """The `vodjobs` console command: one subcommand per task, for people, pre-commit and CI.
 
-    vodjobs validate [PATHS ...] [--format text|json|github]
+    vodjobs validate [PATHS ... | --stack S | --all-stacks] [--format text|json|github]
     vodjobs status [--stack S] [--json]
     vodjobs recover [--stack S] [--settle-seconds N] [--up]
     vodjobs journal [list | forget KEY] [--stack S]
-    vodjobs preview --stack STACK [--format markdown|github|json] [--summary-file PATH]
+    vodjobs preview --stack STACK [--format markdown|github|json] [--summary-file PATH] [--full-summary-file PATH]
+                    [--no-state --base REV]
     vodjobs discover [--videos FILE] [VIDEO_ID ...] [--template-id ID] [--set NAME] [--out PATH] [--force] [--stack S]
     vodjobs --debug COMMAND ...      (or PULUMI_DEBUG=1) the Python traceback behind an error, after its message
 
@@ -73,6 +74,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return ExitCode.ERROR
 
 
+def error_message(error: BaseException) -> str:
+    """One paragraph for the user: our errors' own words; an OSError's, which name the file, without its errno."""
+    if isinstance(error, OSError) and error.strerror:
+        where = f": {error.filename}" if error.filename else ""
+        return f"{error.strerror}{where}"
+    return str(error).strip()
+
+
 def unknown_arguments_message(unknown: Sequence[str], options: Sequence[str]) -> str:
     """E.g. "unknown option --no-stat (did you mean --no-state?)"; argparse alone names no nearest option."""
     described = []
@@ -89,14 +98,6 @@ def _option_strings(parser: argparse.ArgumentParser, chosen: str | None) -> list
         if isinstance(action, argparse._SubParsersAction) and chosen in action.choices:
             parsers.append(action.choices[chosen])
     return [option for p in parsers for action in p._actions for option in action.option_strings if option.startswith("--")]
-
-
-def error_message(error: BaseException) -> str:
-    """One paragraph for the user: our errors' own words; an OSError's, which name the file, without its errno."""
-    if isinstance(error, OSError) and error.strerror:
-        where = f": {error.filename}" if error.filename else ""
-        return f"{error.strerror}{where}"
-    return str(error).strip()
 
 
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:

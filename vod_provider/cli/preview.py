@@ -1,10 +1,19 @@
 """`vodjobs preview`: what `pulumi up` would do to the jobs, for a pull request's reviewers.
 
-    vodjobs preview --stack prod [--format markdown|github|json] [--summary-file PATH]
+    vodjobs preview --stack prod [--format markdown|github|json] [--summary-file PATH [--summary-limit BYTES]]
+                    [--full-summary-file PATH] [--no-state --base REV]
 
 Loads the stack's specs first, so invalid specs give file:line problems without running Pulumi;
 then runs `pulumi preview --json --show-sames` and renders the plan (preview_plan, preview_render).
-A preview takes no stack lock and, unless a job adopts a JobId, makes no API call.
+A preview takes no stack lock and writes nothing to the state's bucket; unless a job adopts a JobId,
+it makes no API call, and with no AccessKey at all such a job is shown as not verified.
+
+--summary-file is the pull request comment: cut to --summary-limit bytes (GitHub's comment limit by
+default) with its totals intact, pointing at --full-summary-file (every row) for the rest.
+
+--no-state is for a runner that may not read the state (a pull request from a fork gets no secrets):
+no Pulumi at all, the specs at the merge base of REV and HEAD against the working tree (spec_changes),
+under a banner saying it is not verified against the state.
 
 Only the standard library and the spec loader are imported at module level: `vodjobs validate`
 (the pre-commit hook, PyYAML only) imports this module too.
@@ -19,6 +28,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -41,7 +51,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", required=True, help="the stack to preview, e.g. prod (its Pulumi.<stack>.yaml sets the spec glob)")
     parser.add_argument("--format", choices=("markdown", "github", "json"), default="markdown",
                         help="markdown for a comment; github writes it to $GITHUB_STEP_SUMMARY and prints annotations; json for machines")
-    parser.add_argument("--summary-file", type=Path, metavar="PATH", help="also write the Markdown summary to PATH (e.g. for a comment)")
+    parser.add_argument("--summary-file", type=Path, metavar="PATH",
+                        help="also write the Markdown summary to PATH for a comment, cut to --summary-limit bytes")
+    parser.add_argument("--summary-limit", type=_positive, default=COMMENT_LIMIT, metavar="BYTES",
+                        help=f"the most --summary-file may hold (default {COMMENT_LIMIT}: a GitHub comment)")
+    parser.add_argument("--full-summary-file", type=Path, metavar="PATH",
+                        help="also write the whole summary to PATH, every row (upload it as a job artifact)")
+    parser.add_argument("--no-state", action="store_true",
+                        help="do not read the state (no Pulumi): the spec changes since the merge base with --base")
+    parser.add_argument("--base", metavar="REV", help="with --no-state: the pull request's base branch or commit")
+
+
+# GitHub refuses a comment over 65,536 characters and a step summary over 1 MiB (sizes kept in UTF-8 bytes: never
+# fewer than the characters).
+COMMENT_LIMIT = 65_536
+STEP_SUMMARY_LIMIT = 1_048_576
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1_000:
+        raise argparse.ArgumentTypeError(f"at least 1000 bytes, got {value}")
+    return value
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -50,21 +81,48 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         print("vodjobs preview: --format github writes to $GITHUB_STEP_SUMMARY, which is not set (outside GitHub Actions "
               "use --format markdown, with --summary-file to keep a copy)", file=sys.stderr)
         return ExitCode.USAGE
-    outcome = preview_stack(args.stack, Path.cwd())
+    if args.no_state != (args.base is not None):
+        print("vodjobs preview: --no-state and --base REV go together (the specs at the merge base of REV and HEAD are "
+              "the starting point when the state cannot be read)", file=sys.stderr)
+        return ExitCode.USAGE
+    if args.no_state:
+        from vod_provider.cli.preview_stateless import preview_without_state
+
+        outcome = preview_without_state(args.stack, Path.cwd(), args.base)
+    else:
+        outcome = preview_stack(args.stack, Path.cwd())
 
     from vod_provider.cli.preview_render import render_github_annotations, render_json, render_markdown
 
     markdown = render_markdown(outcome)
+    if args.full_summary_file is not None:
+        args.full_summary_file.write_text(markdown, encoding="utf-8")
     if args.summary_file is not None:
-        args.summary_file.write_text(markdown, encoding="utf-8")
+        where = full_summary_pointer(args.full_summary_file, os.environ)
+        args.summary_file.write_text(render_markdown(outcome, args.summary_limit, where), encoding="utf-8")
     if args.format == "github":
         assert step_summary is not None
         with open(step_summary, "a", encoding="utf-8") as summary:
-            summary.write(markdown)
+            summary.write(render_markdown(outcome, STEP_SUMMARY_LIMIT, full_summary_pointer(args.full_summary_file, os.environ)))
         out.write(render_github_annotations(outcome))
     else:
         out.write(render_json(outcome) if args.format == "json" else markdown)
     return ExitCode.OK if outcome.ok else ExitCode.FAILED
+
+
+def full_summary_pointer(path: Path | None, environ: Mapping[str, str]) -> str:
+    """Where a cut summary sends its reader: the artifact holding the whole one, linked when the CI run is known."""
+    from vod_provider.cli.preview_render import FULL_SUMMARY_ELSEWHERE
+
+    if path is None:
+        return FULL_SUMMARY_ELSEWHERE
+    name = f"`{path.name}` in the artifacts"
+    if environ.get("GITHUB_RUN_ID") and environ.get("GITHUB_REPOSITORY"):
+        server = environ.get("GITHUB_SERVER_URL", "https://github.com")
+        return f"[{name} of this run]({server}/{environ['GITHUB_REPOSITORY']}/actions/runs/{environ['GITHUB_RUN_ID']})"
+    if environ.get("CI_JOB_URL"):
+        return f"[{name} of this job]({environ['CI_JOB_URL']}/artifacts/browse)"
+    return name
 
 
 def preview_stack(stack: str, project_dir: Path) -> PreviewOutcome:

@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 from vod_provider.errors import CliError
 from vod_provider.program import JobOutcome
-from vod_provider.providers.diff import TEMPLATE_REFERENCE, FieldChange, is_unknown, job_identity, shown_value
+from vod_provider.providers.adoption import unverified_job_ids
+from vod_provider.providers.diff import TEMPLATE_REFERENCE, FieldChange, is_unknown, job_identity, json_changes, shown_value
 from vod_provider.spec.model import JobSpec, SpecIssue, SpecSet, TemplateSpec
 
 JOB_TYPE = "pulumi-python:dynamic/vod:AIImageJob"
@@ -66,9 +67,11 @@ class JobRow:
     video_id: str
     template: str  # the declared template's name, or the AITemplateId
     spec: SpecLocation | None  # None for a forgotten job: its spec is gone
-    changes: tuple[Change, ...] = ()  # replace: what made it a new job
+    changes: tuple[Change, ...] = ()  # replace: what made it a new job (userData: one per changed key)
     former_name: str | None = None  # rename
     adopt: str | None = None  # adopt: the JobId recorded instead of a submit
+    adopt_verified: bool = True  # adopt: False when the preview had no AccessKey to look the job up
+    job_id: str | None = None  # replace, forget: the recorded JobId the state forgets (VOD keeps the job)
     waits: bool = False  # a submit the up waits for (GetAIImageJobs polls)
     failed: RecordedFailure | None = None  # unchanged or renamed, and recorded as failed
 
@@ -123,6 +126,15 @@ class PreviewFailure:
 
     exit_code: int
     messages: tuple[str, ...]
+    step: str = "`pulumi preview`"  # what failed, in Markdown
+
+
+@dataclass(frozen=True)
+class StatelessBase:
+    """`vodjobs preview --no-state`: the commit whose specs the plan starts from, and why there was no state."""
+
+    commit: str  # the merge base of the pull request, e.g. a full SHA
+    reason: str  # e.g. "no state key: a pull request from a fork gets no secrets"
 
 
 @dataclass(frozen=True)
@@ -133,6 +145,7 @@ class PreviewOutcome:
     plan: PreviewPlan | None = None
     issues: tuple[SpecIssue, ...] = ()
     failure: PreviewFailure | None = None
+    without_state: StatelessBase | None = None  # the plan compares specs with a base commit's, not with the state
 
     @property
     def ok(self) -> bool:
@@ -149,12 +162,14 @@ def plan_preview(digest: Mapping[str, Any], specs: SpecSet) -> PreviewPlan:
     templates = sorted((_template_row(step, declared) for step in template_steps),
                        key=lambda row: (TEMPLATE_ACTIONS.index(row.action), row.name))
     jobs_by_name = {job.name: job for job in specs.jobs}
-    jobs = sorted((_job_row(step, jobs_by_name, names_by_id) for step in job_steps),
+    unverified = unverified_job_ids(str(d.get("message", "")) for d in digest.get("diagnostics", []))
+    jobs = sorted((_job_row(step, jobs_by_name, names_by_id, unverified) for step in job_steps),
                   key=lambda row: (JOB_ACTIONS.index(row.action), row.name))
-    return PreviewPlan(tuple(jobs), tuple(templates), _api_calls(jobs, templates), _jobs_per_template(jobs))
+    return PreviewPlan(tuple(jobs), tuple(templates), api_calls(jobs, templates), jobs_per_template(jobs))
 
 
-def _job_row(step: Mapping[str, Any], declared: Mapping[str, JobSpec], names_by_id: Mapping[str, str]) -> JobRow:
+def _job_row(step: Mapping[str, Any], declared: Mapping[str, JobSpec], names_by_id: Mapping[str, str],
+             unverified: frozenset[str]) -> JobRow:
     op, name = str(step["op"]), _name(step)
     action = _JOB_OPS.get(op)
     if action is None:
@@ -163,7 +178,7 @@ def _job_row(step: Mapping[str, Any], declared: Mapping[str, JobSpec], names_by_
     if action == "forget":
         template_id = str(old_inputs.get("templateId", ""))
         template = old_inputs.get(TEMPLATE_REFERENCE) or names_by_id.get(template_id, template_id)
-        return JobRow(name, action, str(old_inputs.get("videoId", "")), str(template), None)
+        return JobRow(name, action, str(old_inputs.get("videoId", "")), str(template), None, job_id=_recorded_id(step))
     spec = declared.get(name)
     if spec is None:
         raise PreviewDigestError(f"job {name!r} is in the preview but in no spec file: did the specs change during the preview?")
@@ -171,14 +186,20 @@ def _job_row(step: Mapping[str, Any], declared: Mapping[str, JobSpec], names_by_
                  SpecLocation(spec.file, spec.line), waits=action in SUBMITTING and spec.wait_seconds is not None)
     former = _name(step, "oldState")
     if action == "submit" and spec.adopt:
-        return JobRow(row.name, "adopt", row.video_id, row.template, row.spec, adopt=spec.adopt)
+        return JobRow(row.name, "adopt", row.video_id, row.template, row.spec, adopt=spec.adopt,
+                      adopt_verified=spec.adopt not in unverified)
     if action == "unchanged":
         row = replace(row, failed=_recorded_failure(step))
         return replace(row, action="rename", former_name=former) if former != name else row
     if action == "replace":
         changes = _job_changes(step, spec, names_by_id)
-        return JobRow(row.name, action, row.video_id, row.template, row.spec, changes, waits=row.waits)
+        return JobRow(row.name, action, row.video_id, row.template, row.spec, changes, waits=row.waits, job_id=_recorded_id(step))
     return row
+
+
+def _recorded_id(step: Mapping[str, Any]) -> str | None:
+    old = step.get("oldState") or {}
+    return str(old.get("id") or (old.get("outputs") or {}).get("jobId") or "") or None
 
 
 def _recorded_failure(step: Mapping[str, Any]) -> RecordedFailure | None:
@@ -193,9 +214,19 @@ def _job_changes(step: Mapping[str, Any], spec: JobSpec, names_by_id: Mapping[st
     old, new = job_identity(_inputs(step, "oldState")), job_identity(_inputs(step, "newState"))
     fields = step.get("replaceReasons") or []
     return tuple(
-        Change(field, _job_value(field, old.get(field), spec, names_by_id), _job_value(field, new.get(field), spec, names_by_id))
-        for field in fields
+        change for field in fields for change in (
+            user_data_changes(old.get(field), new.get(field)) if field == "userData" else None
+        ) or (Change(field, _job_value(field, old.get(field), spec, names_by_id), _job_value(field, new.get(field), spec, names_by_id)),)
     )
+
+
+def user_data_changes(old: Any, new: Any) -> tuple[Change, ...] | None:
+    """One change per changed key of the userData JSON (`userData.Extend.campaign`), or None to show it whole."""
+    found = json_changes(old, new)
+    if not found:
+        return None
+    return tuple(Change(f"userData{c.path}", "(none)" if c.kind == "added" else repr(c.old),
+                        "(none)" if c.kind == "removed" else repr(c.new)) for c in found)
 
 
 def _job_value(field: str, value: Any, spec: JobSpec, names_by_id: Mapping[str, str]) -> str:
@@ -239,7 +270,8 @@ def _config(raw: Any) -> dict[str, str]:
     return {str(key): str(value) for key, value in parsed.items()} if isinstance(parsed, dict) else {}
 
 
-def _api_calls(jobs: Sequence[JobRow], templates: Sequence[TemplateRow]) -> tuple[tuple[str, int], ...]:
+def api_calls(jobs: Sequence[JobRow], templates: Sequence[TemplateRow]) -> tuple[tuple[str, int], ...]:
+    """(action, count) of the calls whose number the plan knows: one submit per submitting job, one per template change."""
     calls: dict[str, int] = {}
     submits = sum(1 for job in jobs if job.action in SUBMITTING)
     if submits:
@@ -251,7 +283,8 @@ def _api_calls(jobs: Sequence[JobRow], templates: Sequence[TemplateRow]) -> tupl
     return tuple(calls.items())
 
 
-def _jobs_per_template(jobs: Sequence[JobRow]) -> tuple[TemplateUse, ...]:
+def jobs_per_template(jobs: Sequence[JobRow]) -> tuple[TemplateUse, ...]:
+    """Per template (by name or id), the declared jobs using it after the up and how many of them it submits."""
     declared = [job for job in jobs if job.action != "forget"]
     templates = sorted({job.template for job in declared})
     return tuple(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from vod_provider.cli.github import annotation, spec_issue_annotation
@@ -20,10 +20,15 @@ from vod_provider.cli.preview_plan import (
     PreviewOutcome,
     PreviewPlan,
     RecordedFailure,
+    StatelessBase,
     TemplateAction,
     TemplateRow,
 )
+from vod_provider.providers.adoption import NOT_VERIFIED
 from vod_provider.spec.model import SpecIssue
+
+# Where a cut summary sends its reader when the caller names no artifact.
+FULL_SUMMARY_ELSEWHERE = "`vodjobs preview` without a limit"
 
 _DOING: dict[JobAction, str] = {
     "submit": "submit {n} new {jobs}",
@@ -79,6 +84,13 @@ def failed_sentence(count: int) -> str:
             f"failed: `pulumi up` does not run {'it' if count == 1 else 'them'} again; to run one again, bump its `revision:`")
 
 
+def not_verified_sentence(base: StatelessBase, code: Callable[[str], str]) -> str:
+    """Why a --no-state plan may differ from what `pulumi up` will do."""
+    return (f"Not verified against the stack's state ({base.reason}): these are the spec changes since "
+            f"{code(base.commit[:12])}, the merge base; an up decides from the state, which may differ "
+            "(e.g. a job a targeted up left out)")
+
+
 def issues_sentence(count: int) -> str:
     return f"the specs are invalid: {count} {_plural(count, 'problem')}; nothing can be submitted until every one is fixed"
 
@@ -86,71 +98,89 @@ def issues_sentence(count: int) -> str:
 # -- Markdown ---------------------------------------------------------------------------------------
 
 
-def render_markdown(outcome: PreviewOutcome) -> str:
-    lines = [f"## vodjobs preview: stack `{outcome.stack}`", ""]
+def render_markdown(outcome: PreviewOutcome, limit: int | None = None, full_summary: str = FULL_SUMMARY_ELSEWHERE) -> str:
+    """The summary a reviewer reads, at most `limit` UTF-8 bytes (None: every row).
+
+    Over the limit, tables keep as many rows as fit (failed jobs first, then changing jobs, templates, jobs per
+    template, unchanged jobs), each cut one ending with "… N more (full summary: <full_summary>)"; the sections after
+    the changing jobs fold into <details>. The heading and the totals are never cut.
+    """
+    head = [f"## vodjobs preview: stack `{outcome.stack}`", ""]
+    if outcome.without_state is not None:
+        head += [f"> **{_sentence(not_verified_sentence(outcome.without_state, _code))}**", ""]
     if outcome.failure is not None:
-        lines += _markdown_failure(outcome.failure)
-    elif outcome.issues:
-        lines += _markdown_issues(outcome.issues)
-    elif outcome.plan is not None:
-        lines += _markdown_plan(outcome.plan)
-    return "\n".join(lines).rstrip() + "\n"
+        lines, table = _markdown_failure(outcome.failure)
+        return _fitted(head + lines, [table], limit, full_summary)
+    if outcome.issues:
+        lines, table = _markdown_issues(outcome.issues)
+        return _fitted(head + lines, [table], limit, full_summary)
+    if outcome.plan is not None:
+        lines, tables = _markdown_plan(outcome.plan)
+        return _fitted(head + lines, tables, limit, full_summary)
+    return _fitted(head, [], limit, full_summary)
 
 
-def _markdown_plan(plan: PreviewPlan) -> list[str]:
+def _markdown_plan(plan: PreviewPlan) -> tuple[list[str], list[_Table]]:
     lines = [f"**{_sentence(verdict(plan))}**", "", _sentence(api_calls_sentence(plan)), ""]
+    tables = []
     if plan.failed_jobs:
-        lines += [f"**{_sentence(failed_sentence(len(plan.failed_jobs)))}**", "", "| job | JobId | error | spec |", "|---|---|---|---|"]
-        lines += [f"| {_code(j.name)} | {_code(j.failed.job_id or '')} | {_cell(_error(j.failed))} | {_spec(j)} |"
-                  for j in plan.failed_jobs if j.failed is not None]
-        lines.append("")
+        tables.append(_Table([f"**{_sentence(failed_sentence(len(plan.failed_jobs)))}**", ""],
+                             ["| job | JobId | error | spec |", "|---|---|---|---|"],
+                             [f"| {_code(j.name)} | {_code(j.failed.job_id or '')} | {_cell(_error(j.failed))} | {_spec(j)} |"
+                              for j in plan.failed_jobs if j.failed is not None], ("failed job", "failed jobs")))
     changing = [job for job in plan.jobs if job.action != "unchanged"]
     if changing:
-        lines += ["| job | will | video | template | spec | what changes |", "|---|---|---|---|---|---|"]
-        lines += [f"| {_code(j.name)} | **{j.action}** | {_code(j.video_id)} | {_code(j.template)} | {_spec(j)} | {_explain(j, _code)} |"
-                  for j in changing]
-        lines.append("")
-    if any(template.action != "unchanged" for template in plan.templates):
-        lines += ["Templates:", "", "| template | will | spec | what changes |", "|---|---|---|---|"]
-        lines += [f"| {_code(t.name)} | **{t.action}** | {_spec(t)} | {_template_explanation(t)} |"
-                  for t in plan.templates if t.action != "unchanged"]
-        lines.append("")
+        tables.append(_Table([], ["| job | will | video | template | spec | what changes |", "|---|---|---|---|---|---|"],
+                             [f"| {_code(j.name)} | **{j.action}** | {_code(j.video_id)} | {_code(j.template)} | {_spec(j)} | "
+                              f"{_explain(j, _code)} |" for j in changing], ("changing job", "changing jobs"), priority=3))
+    templates = [template for template in plan.templates if template.action != "unchanged"]
+    if templates:
+        tables.append(_Table(["Templates:", ""], ["| template | will | spec | what changes |", "|---|---|---|---|"],
+                             [f"| {_code(t.name)} | **{t.action}** | {_spec(t)} | {_template_explanation(t)} |" for t in templates],
+                             ("template", "templates"), fold=f"{len(templates)} changing {_plural(len(templates), 'template')}",
+                             priority=1))
     if plan.jobs_per_template:
-        lines += ["Jobs per template after the up:", "", "| template | jobs | submitted by this up |", "|---|---|---|"]
-        lines += [f"| {_code(use.template)} | {use.jobs} | {use.submitting} |" for use in plan.jobs_per_template]
-        lines.append("")
+        uses = plan.jobs_per_template
+        tables.append(_Table(["Jobs per template after the up:", ""], ["| template | jobs | submitted by this up |", "|---|---|---|"],
+                             [f"| {_code(use.template)} | {use.jobs} | {use.submitting} |" for use in uses],
+                             ("template", "templates"), fold=f"Jobs per template after the up ({len(uses)} {_plural(len(uses), 'template')})",
+                             priority=2))
     unchanged = [job for job in plan.jobs if job.action == "unchanged"]
     if unchanged:
-        lines += [f"<details><summary>{len(unchanged)} unchanged {_plural(len(unchanged), 'job')}</summary>", "",
-                  "| job | video | template | spec |", "|---|---|---|---|"]
-        lines += [f"| {_code(j.name)} | {_code(j.video_id)} | {_code(j.template)} | {_spec(j)} |" for j in unchanged]
-        lines += ["", "</details>"]
-    return lines
+        summary = f"{len(unchanged)} unchanged {_plural(len(unchanged), 'job')}"
+        tables.append(_Table([], ["| job | video | template | spec |", "|---|---|---|---|"],
+                             [f"| {_code(j.name)} | {_code(j.video_id)} | {_code(j.template)} | {_spec(j)} |" for j in unchanged],
+                             ("unchanged job", "unchanged jobs"), fold=summary, always_folded=True, priority=4))
+    return lines, tables
 
 
-def _markdown_issues(issues: Sequence[SpecIssue]) -> list[str]:
-    lines = [f"**{_sentence(issues_sentence(len(issues)))}** `vodjobs validate` lists the same problems.", "",
-             "| spec | field | problem |", "|---|---|---|"]
-    lines += [f"| {_code(f'{i.file}:{i.line}:{i.column}')} | {_code(i.field)} | {_cell(i.message)} [{i.code}] |" for i in issues]
-    return lines
+def _markdown_issues(issues: Sequence[SpecIssue]) -> tuple[list[str], _Table]:
+    lines = [f"**{_sentence(issues_sentence(len(issues)))}** `vodjobs validate` lists the same problems.", ""]
+    rows = [f"| {_code(f'{i.file}:{i.line}:{i.column}')} | {_code(i.field)} | {_cell(i.message)} [{i.code}] |" for i in issues]
+    return lines, _Table([], ["| spec | field | problem |", "|---|---|---|"], rows, ("problem", "problems"))
 
 
-def _markdown_failure(failure: PreviewFailure) -> list[str]:
-    return [f"**`pulumi preview` failed (exit {failure.exit_code}); nothing was previewed.**", "", "```text",
-            *[line for message in failure.messages for line in message.splitlines()], "```"]
+def _markdown_failure(failure: PreviewFailure) -> tuple[list[str], _Table]:
+    lines = [f"**{failure.step} failed (exit {failure.exit_code}); nothing was previewed.**", ""]
+    output = [line for message in failure.messages for line in message.splitlines()]
+    return lines, _Table([], ["```text"], output, ("line of pulumi's output", "lines of pulumi's output"), footer=["```"])
 
 
 def _explain(job: JobRow, code: Callable[[str], str]) -> str:
     if job.action == "submit":
         return "new job; the up waits for it to end" if job.waits else "new job"
     if job.action == "replace":
-        return "; ".join(_change(change, code) for change in job.changes) or "replaced"
+        changes = "; ".join(_change(change, code) for change in job.changes) or "replaced"
+        return f"{changes}; the state forgets JobId {code(job.job_id)} (VOD keeps that job)" if job.job_id else changes
     if job.action == "adopt":
+        if not job.adopt_verified:
+            return f"will adopt {code(job.adopt or '')} ({NOT_VERIFIED}); nothing is submitted"
         return f"records existing job {code(job.adopt or '')}; nothing is submitted"
     if job.action == "rename":
         return f"renamed from {code(job.former_name or '')}; nothing is submitted"
     if job.action == "forget":
-        return "removed from the specs: forgotten in state, no API call (VOD keeps the job and its results)"
+        forgotten = f"JobId {code(job.job_id)} forgotten" if job.job_id else "forgotten"
+        return f"removed from the specs: {forgotten} in state, no API call (VOD keeps the job and its results)"
     return "unchanged"
 
 
@@ -186,6 +216,57 @@ def _plain(text: str) -> str:
     return text
 
 
+# -- fitting a summary into a limit ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Table:
+    intro: list[str]  # lines above the table, e.g. a caption and a blank line (a folded table's summary says it)
+    header: list[str]  # the header row and its separator
+    rows: list[str]
+    noun: tuple[str, str]  # what a row is, one and many: for "… 3 more changing jobs"
+    fold: str | None = None  # the <details> summary when the table folds
+    always_folded: bool = False
+    footer: list[str] = field(default_factory=list)  # e.g. the fence that closes a code block
+    priority: int = 0  # rows of lower priority get the room first when the summary must be cut
+
+    def lines(self, kept: int, folded: bool, full_summary: str) -> list[str]:
+        body = [*self.header, *self.rows[:kept], *self.footer, ""] if kept else []
+        if kept < len(self.rows):
+            more = len(self.rows) - kept
+            body += [f"… {more} {'more ' if kept else ''}{self.noun[more != 1]} (full summary: {full_summary})", ""]
+        if self.fold is not None and (folded or self.always_folded):
+            return [*([] if folded else self.intro), f"<details><summary>{self.fold}</summary>", "", *body, "</details>", ""]
+        return [*self.intro, *body]
+
+
+def _fitted(head: list[str], tables: Sequence[_Table], limit: int | None, full_summary: str) -> str:
+    """Head and tables as Markdown, rows cut where the whole would pass `limit` bytes (see render_markdown)."""
+    def text(kept: Sequence[int], folded: bool) -> str:
+        lines = head + [line for table, k in zip(tables, kept, strict=True) for line in table.lines(k, folded, full_summary)]
+        return "\n".join(lines).rstrip() + "\n"
+
+    whole = text([len(table.rows) for table in tables], False)
+    if limit is None or _size(whole) <= limit:
+        return whole
+    kept = [0] * len(tables)
+    # Room for every table's header and "… N more" line too (a table's first row brings its header back).
+    room = limit - _size(text(kept, True)) - sum(_size("\n".join(table.header + table.footer)) + 2 for table in tables)
+    for index in sorted(range(len(tables)), key=lambda i: tables[i].priority):
+        for row in tables[index].rows:
+            if _size(row) + 1 > room:
+                break
+            kept[index] += 1
+            room -= _size(row) + 1
+        if kept[index] < len(tables[index].rows):
+            break  # a table of lower priority never shows rows while this one hides some
+    return text(kept, True)
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
 # -- GitHub Actions workflow commands ---------------------------------------------------------------
 
 
@@ -193,12 +274,16 @@ def render_github_annotations(outcome: PreviewOutcome) -> str:
     """`::notice` on the spec line of every job the up changes, `::error` per problem; then the verdict."""
     lines: list[str] = []
     if outcome.failure is not None:
-        lines += [annotation("error", {"title": "pulumi preview failed"}, message) for message in outcome.failure.messages]
-        lines.append(f"pulumi preview failed (exit {outcome.failure.exit_code}); nothing was previewed")
+        step = outcome.failure.step.replace("`", "")
+        lines += [annotation("error", {"title": f"{step} failed"}, message) for message in outcome.failure.messages]
+        lines.append(f"{step} failed (exit {outcome.failure.exit_code}); nothing was previewed")
     elif outcome.issues:
         lines += [spec_issue_annotation(issue) for issue in outcome.issues]
         lines.append(issues_sentence(len(outcome.issues)))
     elif outcome.plan is not None:
+        if outcome.without_state is not None:
+            lines.append(annotation("warning", {"title": f"vodjobs {outcome.stack}: not verified against state"},
+                                    not_verified_sentence(outcome.without_state, _plain).replace("`", "")))
         for job in outcome.plan.failed_jobs:
             assert job.failed is not None and job.spec is not None  # a kept job: recorded and declared
             lines.append(annotation("warning", {"file": job.spec.file, "line": str(job.spec.line),
@@ -223,7 +308,8 @@ def render_github_annotations(outcome: PreviewOutcome) -> str:
 def render_json(outcome: PreviewOutcome) -> str:
     document: dict[str, Any] = {"stack": outcome.stack, "ok": outcome.ok, "jobs": [], "templates": [], "apiCalls": {},
                                 "jobsPerTemplate": [], "issues": [asdict(i) for i in outcome.issues],
-                                "failure": asdict(outcome.failure) if outcome.failure else None}
+                                "failure": asdict(outcome.failure) if outcome.failure else None,
+                                "withoutState": asdict(outcome.without_state) if outcome.without_state else None}
     plan = outcome.plan
     if plan is not None:
         document.update(
@@ -240,7 +326,8 @@ def render_json(outcome: PreviewOutcome) -> str:
 def _job_json(job: JobRow) -> dict[str, Any]:
     return {"name": job.name, "action": job.action, "videoId": job.video_id, "template": job.template,
             "spec": asdict(job.spec) if job.spec else None, "changes": [asdict(c) for c in job.changes],
-            "formerName": job.former_name, "adopt": job.adopt, "waits": job.waits,
+            "formerName": job.former_name, "adopt": job.adopt, "adoptVerified": job.adopt_verified if job.adopt else None,
+            "jobId": job.job_id, "waits": job.waits,
             "failed": _failure_json(job.failed) if job.failed else None}
 
 

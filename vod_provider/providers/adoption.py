@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from vod_provider.api.models import AIImageJobInfo
+
+# With no AccessKey at all, a preview cannot look the adopted job up: it says so instead of failing, in this line,
+# which `vodjobs preview` finds among the digest's diagnostics (cli/preview_plan.py).
+NOT_VERIFIED = "not verified: no read key"
+_UNVERIFIED = re.compile(r": will adopt (\S+) \(" + re.escape(NOT_VERIFIED) + r"\)")
+
+
+def unverified_adoption(label: str, job_id: str) -> str:
+    """E.g. "job 'legacy': will adopt 0123… (not verified: no read key)"."""
+    return f"{label}: will adopt {job_id} ({NOT_VERIFIED})"
+
+
+def unverified_job_ids(messages: Iterable[str]) -> frozenset[str]:
+    """The JobIds whose adoption the provider reported as not verified, in these diagnostic messages."""
+    return frozenset(match[1] for message in messages for match in _UNVERIFIED.finditer(message))
 
 
 def _same_json(a: str | None, b: str | None) -> bool:

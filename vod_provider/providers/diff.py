@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pulumi.output import Unknown
 
@@ -54,19 +54,51 @@ class FieldChange:
 
     def details(self) -> list[str]:
         """Inside a changed userData, each changed path old → new (deepdiff); else the whole value."""
-        try:
-            old, new = json.loads(self.old), json.loads(self.new)
-        except (TypeError, ValueError):
+        found = json_changes(self.old, self.new)
+        if not found:
             return [str(self)]
-        # Imported only when a job really changed, so the provider's no-change path stays small.
-        from deepdiff import DeepDiff
+        return [f"{self.field}{change.path}: {change}" for change in found]
 
-        tree = DeepDiff(old, new, verbose_level=2)
-        lines = [f"{self.field}{_path(path)}: {change.get('old_value')!r} → {change.get('new_value')!r}"
-                 for path, change in tree.get("values_changed", {}).items()]
-        lines += [f"{self.field}{_path(path)}: added {value!r}" for path, value in tree.get("dictionary_item_added", {}).items()]
-        lines += [f"{self.field}{_path(path)}: removed {value!r}" for path, value in tree.get("dictionary_item_removed", {}).items()]
-        return lines or [str(self)]
+
+@dataclass(frozen=True)
+class PathChange:
+    """One changed path inside a JSON value, e.g. path '.Extend.campaign', old 'spring', new 'summer'."""
+
+    path: str
+    old: Any
+    new: Any
+    kind: Literal["changed", "added", "removed"]
+
+    def __str__(self) -> str:
+        if self.kind == "added":
+            return f"added {self.new!r}"
+        if self.kind == "removed":
+            return f"removed {self.old!r}"
+        return f"{self.old!r} → {self.new!r}"
+
+
+def json_changes(old_text: Any, new_text: Any) -> tuple[PathChange, ...] | None:
+    """Each changed path between two JSON texts (values changed, then added, then removed, by path).
+
+    None when either side is not JSON text (absent, unknown, or shown as a secret): then only the whole value can be
+    compared.
+    """
+    try:
+        old, new = json.loads(old_text), json.loads(new_text)
+    except (TypeError, ValueError):
+        return None
+    # Imported only when a job really changed, so the provider's no-change path stays small.
+    from deepdiff import DeepDiff
+
+    tree = DeepDiff(old, new, verbose_level=2)
+    changed = {**tree.get("values_changed", {}), **tree.get("type_changes", {})}
+    added = {**tree.get("dictionary_item_added", {}), **tree.get("iterable_item_added", {})}
+    removed = {**tree.get("dictionary_item_removed", {}), **tree.get("iterable_item_removed", {})}
+    changes = [PathChange(_path(p), c.get("old_value"), c.get("new_value"), "changed") for p, c in changed.items()]
+    changes += [PathChange(_path(p), None, value, "added") for p, value in added.items()]
+    changes += [PathChange(_path(p), value, None, "removed") for p, value in removed.items()]
+    order = ("changed", "added", "removed")
+    return tuple(sorted(changes, key=lambda change: (order.index(change.kind), change.path)))
 
 
 def shown_value(field: str, value: Any) -> str:
@@ -83,7 +115,7 @@ def shown_value(field: str, value: Any) -> str:
 
 def _path(deepdiff_path: str) -> str:
     """root['Extend']['campaign'] → .Extend.campaign"""
-    return "".join(f".{part}" for part in re.findall(r"\['([^']*)'\]|\[(\d+)\]", deepdiff_path) for part in part if part)
+    return "".join(f".{part}" for parts in re.findall(r"\['([^']*)'\]|\[(\d+)\]", deepdiff_path) for part in parts if part)
 
 
 @dataclass(frozen=True)
