@@ -93,7 +93,7 @@ def _config_value(path: Path) -> SpecGlob | None:
         return None
     if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str" or not node.value:
         raise StackFileError(f"{path.name}:{node.start_mark.line + 1}: {CONFIG_SPECS} must be a glob such as "
-                             f"'specs/**/*.yaml', got {node.value if isinstance(node, yaml.ScalarNode) else 'a ' + node.id}")
+                             f"'specs/**/*.yaml', got {node.value if isinstance(node, yaml.ScalarNode) else 'a ' + type(node).__name__}")
     return SpecGlob(node.value, path.name, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
