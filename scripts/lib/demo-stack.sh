@@ -15,6 +15,15 @@ export PULUMI_CONFIG_PASSPHRASE=vodjobs-demo
 export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 emulator_log=$state_dir/emulator.log
 
+# running_emulator: succeeds, setting endpoint, when this state's emulator already runs (`make emulator`): two
+# emulators on one state would each hold their own copy of it.
+running_emulator() {
+  local pid
+  pid=$(cat "$state_dir/emulator.pid" 2>/dev/null) || return 1
+  case "$(ps -p "$pid" -o args= 2>/dev/null)" in *vod_emulator*) ;; *) return 1 ;; esac
+  endpoint="http://127.0.0.1:$(cat "$state_dir/emulator.port")"
+}
+
 # start_emulator: start the emulator on the port it had last time if that is free, else on any free port (a fixed
 # port would hand a second checkout, or a second user, this one's emulator). Sets emulator (pid) and endpoint (URL).
 start_emulator() {
@@ -25,6 +34,7 @@ start_emulator() {
     || { cat "$emulator_log" >&2; die "the emulator did not start (see above, or $emulator_log)"; }
   endpoint=$(sed -n 's/^vod-emulator listening on \(http:[^ ]*\).*/\1/p' "$emulator_log")
   echo "${endpoint##*:}" > "$port_file"
+  echo "$emulator" > "$state_dir/emulator.pid"
 }
 
 _launch_emulator() {  # _launch_emulator PORT: 0 once it says where it listens, 1 when it exited first
@@ -39,9 +49,11 @@ _launch_emulator() {  # _launch_emulator PORT: 0 once it says where it listens, 
   die "the emulator did not report its address within 30 s (see $emulator_log)"
 }
 
-stop_emulator() {
+stop_emulator() {  # a no-op when this script did not start it
+  [ -n "${emulator:-}" ] || return 0
   kill "$emulator" 2>/dev/null || true
   wait "$emulator" 2>/dev/null || true
+  rm -f "$state_dir/emulator.pid"
 }
 
 # point_dev_stack_at_emulator: select stack dev (created on first use) and set its vodjobs:endpoint to the emulator.

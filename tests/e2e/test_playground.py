@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.demo_checkout import DEMO_JOBS, demo_checkout, job_lines, user_env
+from tests.support.demo_checkout import DEMO_JOBS, demo_checkout, finish_demo, job_lines, start_demo, user_env
+from tests.support.pulumi_stack import PROJECT_ROOT
 from tests.support.server_process import ServerProcess
 
 READY = re.compile(r"the calls it answered: curl -s (http://127\.0\.0\.1:\d+)/_emulator/requests")
@@ -62,7 +63,10 @@ def test_preview_up_and_status_work_by_hand_while_the_playground_runs(playground
     finally:
         playground.stop()
 
-    assert "export PULUMI_BACKEND_URL=" in exports and "export PULUMI_CONFIG_PASSPHRASE=" in exports
+    exported = re.findall(r"^export (\w+)=", exports, re.M)
+    assert {"PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PATH"} <= set(exported)
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    assert all(f"\nexport {name}=" in readme for name in exported), "README's Working by hand shows every export"
     assert "+ 3 to create" in preview, preview  # the two jobs of specs/ and the stack
     assert "+ 3 created" in up, up
     assert sorted(job_lines(status)) == DEMO_JOBS
@@ -87,3 +91,18 @@ def test_the_playground_keeps_the_jobs_across_restarts(playground: Playground) -
     assert "+ 3 created" in up, up
     assert sorted(job_lines(status)) == DEMO_JOBS, "the restarted emulator still knows the JobIds"
     assert "created" not in again and "replaced" not in again, again
+
+
+def test_the_demo_uses_the_running_playground_and_a_second_playground_refuses(playground: Playground) -> None:
+    url = playground.start()
+    try:
+        demo = finish_demo(start_demo(playground.checkout, playground.env))
+        second = subprocess.run(["scripts/playground"], cwd=playground.checkout, env=playground.env,
+                                capture_output=True, text=True, timeout=60)
+        urllib.request.urlopen(f"{url}/_emulator/requests", timeout=5).close()  # the demo left it running
+    finally:
+        playground.stop()
+
+    assert f"using the emulator that 'make emulator' runs on this state, at {url}" in demo, demo
+    assert "this run submitted 2 job(s)" in demo, demo
+    assert second.returncode == 1 and "this state's emulator already runs" in second.stderr, second.stderr
