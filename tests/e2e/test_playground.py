@@ -103,6 +103,6 @@ def test_the_demo_uses_the_running_playground_and_a_second_playground_refuses(pl
     finally:
         playground.stop()
 
-    assert f"using the emulator that 'make emulator' runs on this state, at {url}" in demo, demo
+    assert f"using the emulator already running on this state (make emulator) at {url}" in demo, demo
     assert "this run submitted 2 job(s)" in demo, demo
     assert second.returncode == 1 and "this state's emulator already runs" in second.stderr, second.stderr
