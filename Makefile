@@ -1,4 +1,5 @@
-# vodjobs: `make demo` runs the main job, `make test` runs every test. Both install what is missing first.
+# vodjobs: `make demo` runs the main job, `make test` runs every test. Both install what is missing first: the demo
+# only the runtime packages and the engine (`setup`), the tests and lint the development tools too (`setup-dev`).
 SHELL := /bin/bash
 # The Python language host built here runs the first python3 on PATH, so the project's venv comes first.
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
@@ -6,18 +7,28 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint unit test-e2e chaos recover bench-emulator bench-scale clean ci-preview ci-up ci-recover
+.PHONY: setup setup-dev demo emulator test lint schema unit test-e2e chaos recover bench-emulator bench-scale clean ci-preview ci-up ci-recover
 
+# What the demo, the playground and the CI recipes need: requirements.txt, the `vodjobs` command, the Pulumi engine.
 setup:
 	@scripts/setup
+
+# That, plus the test and lint tools (requirements-dev.txt).
+setup-dev:
+	@scripts/setup --dev
 
 demo: setup
 	@scripts/demo
 
-test: setup lint
+# The demo's emulator on the demo's state, kept running (Ctrl-C stops it), with the exports to work by hand in
+# another shell: pulumi preview, pulumi up, vodjobs status (README "Working by hand").
+emulator: setup
+	@scripts/playground
+
+test: setup-dev lint
 	python -m pytest $(PYTEST_ARGS) tests
 
-lint: setup
+lint: setup-dev
 	ruff check vod_provider vod_emulator tests bench __main__.py
 	mypy --strict vod_provider vod_emulator
 	lint-imports --no-logo  # the layers of vod_provider: pyproject.toml [tool.importlinter], README "Layout"
@@ -27,14 +38,14 @@ lint: setup
 schema: setup
 	python -m vod_provider.spec.jsonschema
 
-unit: setup
+unit: setup-dev
 	python -m pytest $(PYTEST_ARGS) tests/unit
 
-test-e2e: setup
+test-e2e: setup-dev
 	python -m pytest $(PYTEST_ARGS) tests/e2e
 
 # The full chaos trials (make test runs a small variant of each): 10 kills per target and checkpoint mode.
-chaos: setup
+chaos: setup-dev
 	VODJOBS_CHAOS_FULL=1 python -m pytest $(PYTEST_ARGS) tests/chaos
 
 # After a crashed `pulumi up`: STACK=name make recover (see README "When a run dies").
@@ -91,8 +102,8 @@ journal-mode = if $(VODJOBS) journal where --stack $(STACK); then \
 # PIPELINE=1: both sides as `make ci-up` runs them (state in a local S3 server's bucket, the journal beside it).
 JOBS ?= 1000
 PIPELINE ?=
-bench-scale: setup
+bench-scale: setup-dev
 	python bench/scale.py --jobs $(JOBS) $(if $(PIPELINE),--pipeline)
 
 clean:
-	rm -rf .pulumi-state .demo .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
+	rm -rf .pulumi-state .demo Pulumi.dev.yaml .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -59,7 +59,7 @@ def test_the_preview_job_runs_with_read_only_keys_and_the_write_keys_live_in_the
 
 def test_the_prod_stack_uses_the_real_endpoint_in_another_region_with_its_own_valid_specs() -> None:
     prod = yaml.safe_load((PROJECT_ROOT / "Pulumi.prod.yaml").read_text())["config"]
-    dev = yaml.safe_load((PROJECT_ROOT / "Pulumi.dev.yaml").read_text())["config"]
+    dev = yaml.safe_load((PROJECT_ROOT / "Pulumi.dev.template.yaml").read_text())["config"]  # the demo copies it to Pulumi.dev.yaml
 
     assert prod["vodjobs:region"] == "cn-beijing" != dev["vodjobs:region"]
     assert "vodjobs:endpoint" not in prod and "vodjobs:endpoint" in dev

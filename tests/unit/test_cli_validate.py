@@ -171,3 +171,14 @@ def test_the_project_default_glob_applies_to_a_stack_without_one(project: Path) 
     (project / "Pulumi.yaml").write_text("name: p\nconfig:\n  vodjobs:specs:\n    default: jobs/*.yaml\n")
     (project / "Pulumi.ci.yaml").write_text("encryptionsalt: x\n")
     assert stack_spec_glob("ci", project) == "jobs/*.yaml"
+
+
+def test_a_stack_committed_as_a_template_is_checked_from_it(project: Path) -> None:
+    from vod_provider.cli.stack_files import stack_names, stack_spec_glob
+
+    (project / "Pulumi.dev.template.yaml").write_text("config:\n  vodjobs:specs: jobs/*.yaml\n")
+    (project / "Pulumi.prod.yaml").write_text("config: {}\n")
+    assert stack_names(project) == ["dev", "prod"]
+    assert stack_spec_glob("dev", project) == "jobs/*.yaml"
+    (project / "Pulumi.dev.yaml").write_text("config:\n  vodjobs:specs: mine/*.yaml\n")  # the checkout's own wins
+    assert stack_spec_glob("dev", project) == "mine/*.yaml"

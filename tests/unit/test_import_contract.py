@@ -13,7 +13,7 @@ from tests.support.pulumi_stack import PROJECT_ROOT, VENV_BIN
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
     command = VENV_BIN / "lint-imports"
-    assert command.exists(), "import-linter is not installed: run `make setup` (requirements-dev.txt)"
+    assert command.exists(), "import-linter is not installed: run `make setup-dev` (requirements-dev.txt; `make test` runs it)"
     return subprocess.run([str(command), "--no-logo", "--no-cache"], cwd=root, capture_output=True, text=True, timeout=120,
                           env={"PATH": str(VENV_BIN), "PYTHONPATH": str(root)})
 

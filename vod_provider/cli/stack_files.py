@@ -25,9 +25,21 @@ class StackFileError(CliError):
     """A stack named on the command line has no Pulumi.<stack>.yaml, or a stack file cannot be read."""
 
 
+# A stack whose settings each checkout makes from a committed template (the demo's `dev`: its endpoint follows the
+# port the demo took) commits Pulumi.<stack>.template.yaml instead; its spec glob is read from there.
+TEMPLATE_SUFFIX = ".template"
+
+
 def stack_names(root: Path) -> list[str]:
-    """The stacks whose settings files are committed beside Pulumi.yaml (Pulumi.<stack>.yaml), sorted."""
-    return sorted(path.name[len("Pulumi."):-len(".yaml")] for path in root.glob("Pulumi.*.yaml"))
+    """The stacks whose settings are committed beside Pulumi.yaml (Pulumi.<stack>.yaml, or its .template.yaml), sorted."""
+    names = {path.name[len("Pulumi."):-len(".yaml")] for path in root.glob("Pulumi.*.yaml")}
+    return sorted({name.removesuffix(TEMPLATE_SUFFIX) for name in names})
+
+
+def _stack_file(stack: str, root: Path) -> Path:
+    own = root / f"Pulumi.{stack}.yaml"
+    template = root / f"Pulumi.{stack}{TEMPLATE_SUFFIX}.yaml"
+    return template if not own.is_file() and template.is_file() else own
 
 
 @dataclass(frozen=True)
@@ -59,7 +71,7 @@ def stack_spec_glob(stack: str, root: Path, required: bool = True) -> str:
 
 def spec_glob(stack: str, root: Path, required: bool = True) -> SpecGlob:
     """`stack_spec_glob`, with where the glob was set (for a problem report)."""
-    path = root / f"Pulumi.{stack}.yaml"
+    path = _stack_file(stack, root)
     if required and not path.is_file():
         known = stack_names(root)
         close = difflib.get_close_matches(stack, known, n=1)
