@@ -37,6 +37,7 @@ from vod_provider.cli.stack_files import StackFileError, spec_glob
 
 if TYPE_CHECKING:
     from vod_provider.cli.preview_plan import PreviewOutcome
+    from vod_provider.spec.model import SpecSet
 
 # What a failed preview reports as pulumi's exit status when pulumi itself never ran or printed no digest.
 PULUMI_FAILED = 1
@@ -122,24 +123,35 @@ def full_summary_pointer(path: Path | None, environ: Mapping[str, str]) -> str:
     return name
 
 
+def load_stack_specs(stack: str, project_dir: Path, step: str | None = None) -> SpecSet | PreviewOutcome:
+    """The specs the stack's glob names, or the outcome that reports why they cannot be read: invalid specs, a glob
+    matching no file (at the line that set it), an unreadable stack file (a failure of `step`)."""
+    from vod_provider.cli.preview_plan import PreviewFailure, PreviewOutcome
+    from vod_provider.program import SpecsNotFoundError, load_declared_jobs
+    from vod_provider.spec.loader import SpecError
+
+    try:
+        specs_glob = spec_glob(stack, project_dir, required=False)
+        return load_declared_jobs(specs_glob.pattern, project_dir)
+    except SpecError as exc:
+        return PreviewOutcome(stack, issues=tuple(exc.issues))
+    except SpecsNotFoundError:
+        return PreviewOutcome(stack, issues=(specs_glob.no_files_issue(),))
+    except StackFileError as exc:
+        failure = PreviewFailure(PULUMI_FAILED, (str(exc),), step) if step else PreviewFailure(PULUMI_FAILED, (str(exc),))
+        return PreviewOutcome(stack, failure=failure)
+
+
 def preview_stack(stack: str, project_dir: Path) -> PreviewOutcome:
     """Check the stack's specs, then ask pulumi what an up would do.
 
     Raises StackReadError (exit 3) for a stack the backend does not have; any other mistake is in the outcome.
     """
     from vod_provider.cli.preview_plan import PreviewDigestError, PreviewFailure, PreviewOutcome, plan_preview
-    from vod_provider.program import SpecsNotFoundError, load_declared_jobs
-    from vod_provider.spec.loader import SpecError
 
-    try:
-        specs_glob = spec_glob(stack, project_dir, required=False)
-        specs = load_declared_jobs(specs_glob.pattern, project_dir)
-    except SpecError as exc:
-        return PreviewOutcome(stack, issues=tuple(exc.issues))
-    except SpecsNotFoundError:
-        return PreviewOutcome(stack, issues=(specs_glob.no_files_issue(),))
-    except StackFileError as exc:
-        return PreviewOutcome(stack, failure=PreviewFailure(PULUMI_FAILED, (str(exc),)))
+    specs = load_stack_specs(stack, project_dir)
+    if isinstance(specs, PreviewOutcome):
+        return specs
     from vod_provider.cli.stack_reader import require_stack
 
     require_stack(stack, project_dir)  # a mistyped stack is an error, not a failed preview

@@ -14,7 +14,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from vod_provider.cli.preview import PULUMI_FAILED
+from vod_provider.cli.preview import PULUMI_FAILED, load_stack_specs
 from vod_provider.cli.preview_plan import PreviewFailure, PreviewOutcome, StatelessBase
 from vod_provider.cli.spec_changes import plan_spec_changes
 from vod_provider.cli.stack_files import StackFileError, spec_glob
@@ -33,15 +33,9 @@ class GitError(CliError):
 
 def preview_without_state(stack: str, project_dir: Path, base: str) -> PreviewOutcome:
     """The spec changes since the merge base of `base` and HEAD; never raises for a user's mistake."""
-    try:
-        specs_glob = spec_glob(stack, project_dir, required=False)
-        head = load_declared_jobs(specs_glob.pattern, project_dir)
-    except SpecError as exc:
-        return PreviewOutcome(stack, issues=tuple(exc.issues))
-    except SpecsNotFoundError:
-        return PreviewOutcome(stack, issues=(specs_glob.no_files_issue(),))
-    except StackFileError as exc:
-        return PreviewOutcome(stack, failure=PreviewFailure(PULUMI_FAILED, (str(exc),), STEP))
+    head = load_stack_specs(stack, project_dir, STEP)
+    if isinstance(head, PreviewOutcome):
+        return head
     try:
         commit = _git(project_dir, "merge-base", base, "HEAD").decode().strip()
         with tempfile.TemporaryDirectory(prefix="vodjobs-base-") as checkout:
