@@ -45,10 +45,8 @@ def plan_spec_changes(base: SpecSet, head: SpecSet) -> PreviewPlan:
              for job in base.jobs if job.name not in matched]
     jobs = tuple(sorted(rows, key=lambda row: (JOB_ACTIONS.index(row.action), row.name)))
     templates = tuple(sorted(_template_rows(base, head), key=lambda row: (TEMPLATE_ACTIONS.index(row.action), row.name)))
-    # A set the pull request removes whole still names its forgotten jobs.
-    declared = {job_set.name for job_set in head.job_sets}
-    job_sets = tuple(sorted((*head.job_sets, *(s for s in base.job_sets if s.name not in declared)), key=lambda s: s.name))
-    return PreviewPlan(jobs, templates, api_calls(jobs, templates), jobs_per_template(jobs), job_sets)
+    # A set the pull request removes whole is in no head summary: its forgotten jobs say the set is no longer declared.
+    return PreviewPlan(jobs, templates, api_calls(jobs, templates), jobs_per_template(jobs), head.job_sets)
 
 
 def _job_row(job: JobSpec, before: JobSpec | None) -> JobRow:

@@ -29,7 +29,7 @@ class ParsedSpec:
     """One file's result: what it declares (only when it has no issue) and what it mentions.
 
     `job_sets`: its job sets whose items are in a file of their own, expanded by the loader (a set with inline
-    items is expanded here, into `jobs`). `name_patterns`: every valid set's name pattern, by set name.
+    items is expanded here, into `jobs`). `set_name_patterns`: every valid set's name pattern, by set name.
     """
 
     jobs: list[JobSpec]
@@ -37,7 +37,7 @@ class ParsedSpec:
     mentions: list[Mention]
     issues: list[SpecIssue]
     job_sets: list[JobSetDecl]
-    name_patterns: dict[str, Pattern] = field(default_factory=dict)
+    set_name_patterns: dict[str, Pattern] = field(default_factory=dict)
 
 
 def _dotted(path: Path_) -> str:
@@ -55,7 +55,7 @@ class DocumentChecker:
         self.jobs: list[JobSpec] = []
         self.templates: list[TemplateSpec] = []
         self.job_sets: list[JobSetDecl] = []
-        self.name_patterns: dict[str, Pattern] = {}
+        self.set_name_patterns: dict[str, Pattern] = {}
         # Values YAML already objected to (a tag, a duplicate key…) are not checked again: one problem, one issue.
         self.raw_paths = {raw.path for raw in read.issues}
 
@@ -73,7 +73,7 @@ class DocumentChecker:
         clean = not self.issues
         # Sets with items in a file are expanded by the loader even when this file has a problem: all rows reported.
         return ParsedSpec(self.jobs if clean else [], self.templates if clean else [], self.mentions, self.issues, self.job_sets,
-                          self.name_patterns)
+                          self.set_name_patterns)
 
     # -- recording -----------------------------------------------------------------------------
 
