@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -46,6 +47,12 @@ def test_a_grown_set_is_reviewed_as_one_line_per_operation() -> None:
     start = markdown.index("Job sets:")
     assert markdown[start:start + len(SET_LINES)] == SET_LINES
     assert markdown[2] == "**`pulumi up` will submit 120 new jobs, replace 1 job and forget 1 job; 180 jobs stay unchanged.**"
+
+
+def test_the_readme_quotes_the_lines_of_the_grown_set() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+
+    assert "\n".join(f"> {line}" if line else ">" for line in SET_LINES) in readme
 
 
 def test_the_set_table_is_folded_and_a_plain_job_renders_as_before() -> None:

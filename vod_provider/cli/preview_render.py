@@ -109,9 +109,10 @@ def issues_sentence(count: int) -> str:
 def render_markdown(outcome: PreviewOutcome, limit: int | None = None, full_summary: str = FULL_SUMMARY_ELSEWHERE) -> str:
     """The summary a reviewer reads, at most `limit` UTF-8 bytes (None: every row).
 
-    Over the limit, tables keep as many rows as fit (failed jobs first, then changing jobs, templates, jobs per
-    template, unchanged jobs), each cut one ending with "… N more (full summary: <full_summary>)"; the sections after
-    the changing jobs fold into <details>. The heading and the totals are never cut.
+    Over the limit, tables keep as many rows as fit (failed jobs first, then the job sets' lines, templates, jobs per
+    template, changing jobs, unchanged jobs), each cut one ending with "… N more (full summary: <full_summary>)"; the
+    sections after the changing jobs fold into <details>. The heading and the totals are never cut. A job set's jobs
+    are said per set and operation (preview_sets), their table folded.
     """
     head = [f"## vodjobs preview: stack `{outcome.stack}`", ""]
     if outcome.without_state is not None:
