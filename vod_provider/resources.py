@@ -37,8 +37,9 @@ class AIImageJobProvider(ConfiguredProvider):
       `adopt`, looks the job up and fails, naming each field, if it does not match the spec. With no
       AccessKey at all (a preview runner given none) it reports the adoption as not verified and
       passes: create, which needs the key to look the job up, still fails without one.
-    - diff: compares the job's identity only (never `__provider`, outputs, jobName, adopt,
-      waitSeconds); any change is a replacement, because a submitted job cannot be edited. A job
+    - diff: compares the job's identity only (never `__provider`, outputs, adopt, waitSeconds); any
+      change is a replacement, because a submitted job cannot be edited. A renamed job (`aliases`) is an
+      update without an API call, so that its outputs carry the name the specs give it. A job
       naming a declared template is identified by the template's name (input `template`): its
       `templateId`, which changes when the template is created again, does not by itself replace
       the job (providers/diff.py says when the id is compared).
@@ -49,7 +50,7 @@ class AIImageJobProvider(ConfiguredProvider):
       until the job ends and records its status, results or error.
     - read: GetAIImageJobs, batched with concurrent reads; a JobId the service no longer knows
       stays in state with status `notFound` (a JobId is never silently dropped).
-    - update: never needed (every change replaces); keeps the outputs if called.
+    - update: a rename only (no API call): keeps the outputs, with the new name and journal key.
     - delete: no API call (a submitted job cannot be withdrawn; its results stay in VOD).
     """
 
@@ -88,6 +89,11 @@ class AIImageJobProvider(ConfiguredProvider):
             described = ["userData changed (secret, not shown)" if c.field == "userData" and news.get("userDataSecret")
                          else "; ".join(c.details()) for c in changes.changes]
             report(f"{_label(news)} will be submitted again: {'; '.join(described)}")
+        elif _renamed(olds, news):
+            # An update with no API call (update() below), so that the job's outputs carry its new name: a later
+            # delete, which sees only the outputs, then names the job as the specs do.
+            report(f"{_label(news)}: renamed from {olds.get('jobName')!r}; nothing is submitted")
+            return DiffResult(changes=True, replaces=[], delete_before_replace=False)
         return DiffResult(
             changes=bool(changes),
             replaces=changes.changed_fields,
@@ -152,6 +158,11 @@ def _settle(key: str, job_id: str) -> None:
             journal.settle(key, job_id)
     except VodjobsError as error:
         report(f"{key}: the submission journal could not be tidied ({error}); it is tried again next run")
+
+
+def _renamed(olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    """The job's name changed (its former name is one of its aliases) and nothing else that identifies it."""
+    return bool(olds.get("jobName")) and bool(news.get("jobName")) and olds.get("jobName") != news.get("jobName")
 
 
 def _label(props: dict[str, Any]) -> str:

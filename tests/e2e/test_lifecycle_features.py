@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from alibabacloud_tea_openapi.models import Config
@@ -76,7 +77,7 @@ def test_changing_any_job_field_replaces_the_job_naming_that_field(stack: Pulumi
         BASE[field] = value  # the next change starts from here
 
 
-def test_renaming_a_job_with_aliases_changes_nothing(stack: PulumiStack, emulator: EmulatorProcess) -> None:
+def test_renaming_a_job_with_aliases_submits_nothing_and_records_the_new_name(stack: PulumiStack, emulator: EmulatorProcess) -> None:
     fields = {"videoId": VIDEOS["teaser"], "templateId": TEMPLATE}
     stack.write_spec("job.yaml", job_yaml("teaser-cover", fields))
     stack.up()
@@ -84,11 +85,19 @@ def test_renaming_a_job_with_aliases_changes_nothing(stack: PulumiStack, emulato
     stack.write_spec("job.yaml", job_yaml("spring-teaser-cover", {**fields, "aliases": "[teaser-cover]"}))
     mark = emulator.log_position()
 
-    stack.preview("--expect-no-changes")
+    preview = stack.preview_json()
+    assert [step["op"] for step in preview["steps"] if step["urn"].endswith("::spring-teaser-cover")] == ["update"]
+    assert "renamed from 'teaser-cover'; nothing is submitted" in json.dumps(preview.get("diagnostics", []))
+    stack.up()
     stack.up("--expect-no-changes")
 
     assert emulator.calls(mark, "SubmitAIImageJob") == []
     assert stack.outputs()["jobIds"] == {"spring-teaser-cover": job_id}
+    assert stack.recorded()["spring-teaser-cover"].outputs["jobName"] == "spring-teaser-cover"
+    # Removing it later names it as the specs last did (the delete sees only the recorded outputs).
+    stack.write_spec("job.yaml", "jobs: {}\n")
+    removed = stack.up()
+    assert "job 'spring-teaser-cover': forgot job" in removed.output and "'teaser-cover'" not in removed.output
 
 
 def test_a_waited_job_that_fails_is_recorded_reported_and_rerun_by_revision(

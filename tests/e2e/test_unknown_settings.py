@@ -45,7 +45,7 @@ def test_an_endpoint_that_up_would_refuse_fails_the_preview_too(stack: PulumiSta
 def test_an_unknown_stack_fails_every_vodjobs_command_clearly_and_leaves_nothing_behind(stack: PulumiStack) -> None:
     stack.write_spec("teaser.yaml", ONE_JOB)
     before = sorted(p for p in (stack.backend_dir.rglob("*")))
-    commands = [("status",), ("journal",), ("journal", "where"), ("recover",), ("validate",)]
+    commands = [("status",), ("journal",), ("journal", "where"), ("recover",), ("preview",), ("validate",)]
 
     for command in commands:
         done = stack.vodjobs(*command, "--stack", "nosuch", timeout=120)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from vod_provider.cli import main
-from vod_provider.cli.preview import StackConfigError, stack_spec_glob
+from vod_provider.cli.stack_files import StackFileError, spec_glob, stack_spec_glob
 from vod_provider.spec.loader import DEFAULT_SPEC_GLOB
 
 
@@ -22,14 +22,28 @@ def test_the_spec_glob_is_the_stacks_vodjobs_specs(tmp_path: Path, config: str |
     if config is not None:
         (tmp_path / "Pulumi.prod.yaml").write_text(config)
 
-    assert stack_spec_glob(tmp_path, "prod") == glob
+    assert stack_spec_glob("prod", tmp_path, required=False) == glob
 
 
 def test_a_spec_glob_that_is_not_text_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "Pulumi.prod.yaml").write_text("config:\n  vodjobs:specs: [a, b]\n")
 
-    with pytest.raises(StackConfigError, match=r"Pulumi.prod.yaml: vodjobs:specs must be a glob"):
-        stack_spec_glob(tmp_path, "prod")
+    with pytest.raises(StackFileError, match=r"Pulumi.prod.yaml:2: vodjobs:specs must be a glob"):
+        stack_spec_glob("prod", tmp_path)
+
+
+def test_a_glob_that_matches_nothing_is_a_spec_problem_at_the_line_that_set_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "Pulumi.prod.yaml").write_text("# prod\nconfig:\n  vodjobs:region: cn-beijing\n  vodjobs:specs: spec-prod/*.yaml\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pulumi: it must not be needed
+    out = io.StringIO()
+
+    code = main(["preview", "--stack", "prod", "--format", "json"], out=out)
+
+    assert code == 1
+    assert spec_glob("prod", tmp_path).no_files_issue().file == "Pulumi.prod.yaml"
+    assert "Pulumi.prod.yaml:4:18: vodjobs:specs: no spec file matches 'spec-prod/*.yaml'" in str(spec_glob("prod", tmp_path).no_files_issue())
+    assert "no spec file matches 'spec-prod/*.yaml'" in out.getvalue() and "pulumi preview failed" not in out.getvalue()
 
 
 def test_invalid_specs_are_reported_with_their_lines_without_running_pulumi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -45,7 +59,8 @@ def test_invalid_specs_are_reported_with_their_lines_without_running_pulumi(tmp_
     assert '"file": "specs/a.yaml"' in out.getvalue() and '"line": 3' in out.getvalue()
 
 
-def test_a_missing_pulumi_is_a_failure_with_advice_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_pulumi_is_an_error_with_advice_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "specs").mkdir()
     (tmp_path / "specs" / "a.yaml").write_text("jobs: {}\n")
     monkeypatch.chdir(tmp_path)
@@ -54,8 +69,9 @@ def test_a_missing_pulumi_is_a_failure_with_advice_not_a_traceback(tmp_path: Pat
 
     code = main(["preview", "--stack", "prod"], out)
 
-    assert code == 1
-    assert "the pulumi CLI is not on PATH: run `make setup`" in out.getvalue()
+    assert code == 3  # the command could not do its work (README "The vodjobs command")
+    err = capsys.readouterr().err
+    assert "the pulumi CLI is not on PATH: run `make setup`" in err and "Traceback" not in err
 
 
 def test_the_github_format_outside_github_actions_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

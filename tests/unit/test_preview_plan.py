@@ -175,10 +175,10 @@ def test_submits_and_replacements_are_counted_as_submit_calls_and_per_template()
 
 
 @pytest.mark.parametrize(("the_step", "message"), [
-    (step("update", "a", JOB_INPUTS, JOB_INPUTS), "plans a 'update' step"),
+    (step("import", "a", JOB_INPUTS, JOB_INPUTS), "plans a 'import' step"),
     (step("create", "undeclared", new=JOB_INPUTS), "in no spec file"),
     (step("replace", "cover", GIF, PNG, type_=TEMPLATE_TYPE), "plans a 'replace' step"),
-], ids=["job-update", "job-without-spec", "template-replace"])
+], ids=["job-import", "job-without-spec", "template-replace"])
 def test_a_step_vodjobs_cannot_explain_is_an_error_not_a_guess(the_step: dict[str, Any], message: str) -> None:
     with pytest.raises(PreviewDigestError, match=message):
         plan_preview({"steps": [the_step]}, specs(job("a"), templates=(COVER,)))

@@ -135,6 +135,8 @@ def test_a_summary_within_the_limit_is_the_whole_summary() -> None:
 
 def test_a_changed_user_data_shows_the_changed_key_and_the_job_id_the_state_forgets() -> None:
     (row,) = [line for line in render_markdown(OUTCOMES["every-action"]()).splitlines() if line.startswith("| `trailer-cover`")]
+    digest = json.loads((EVERY_ACTION / "digest.json").read_text())
+    (recorded,) = [s["oldState"]["id"] for s in digest["steps"] if s["urn"].endswith("::trailer-cover") and s["op"] == "replace"]
 
     assert row.endswith("| `userData.Extend.campaign`: `'spring'` → `'summer\\|fall'`; "
-                        "the state forgets JobId `aafb202d9e96b578abc352f2270ad3e4` (VOD keeps that job) |")
+                        f"the state forgets JobId `{recorded}` (VOD keeps that job) |")

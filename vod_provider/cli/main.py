@@ -6,6 +6,7 @@
     vodjobs journal [list | forget KEY] [--stack S]
     vodjobs preview --stack STACK [--format markdown|github|json] [--summary-file PATH] [--full-summary-file PATH]
                     [--no-state --base REV]
+    vodjobs discover [--videos FILE] [VIDEO_ID ...] [--template-id ID] [--set NAME] [--out PATH] [--force] [--stack S]
     vodjobs --debug COMMAND ...      (or PULUMI_DEBUG=1) the Python traceback behind an error, after its message
 
 A subcommand is a module of this package with `add_arguments(parser)` and `run(args, out) -> ExitCode`. Only the
@@ -46,6 +47,7 @@ COMMANDS = (
     Command("recover", "recover", "after a crashed run: finish or resolve in-flight submits, remove a stale lock, optionally up"),
     Command("journal", "journal", "list the submissions in doubt, or forget one you have checked never ran"),
     Command("preview", "preview", "show what `pulumi up` would submit, replace and forget, for a pull request (Markdown, GitHub, JSON)"),
+    Command("discover", "discover", "onboarding: write a spec that adopts the jobs videos already have (submits nothing)"),
 )
 
 DEBUG_HELP = "print the Python traceback behind an error, after its message (as PULUMI_DEBUG=1 does)"

@@ -32,11 +32,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-import yaml
-
 from vod_provider.cli.exit_codes import ExitCode
-from vod_provider.errors import CliError
-from vod_provider.spec.loader import DEFAULT_SPEC_GLOB
+from vod_provider.cli.stack_files import StackFileError, spec_glob
 
 if TYPE_CHECKING:
     from vod_provider.cli.preview_plan import PreviewOutcome
@@ -126,17 +123,26 @@ def full_summary_pointer(path: Path | None, environ: Mapping[str, str]) -> str:
 
 
 def preview_stack(stack: str, project_dir: Path) -> PreviewOutcome:
-    """Check the stack's specs, then ask pulumi what an up would do; never raises for a user's mistake."""
+    """Check the stack's specs, then ask pulumi what an up would do.
+
+    Raises StackReadError (exit 3) for a stack the backend does not have; any other mistake is in the outcome.
+    """
     from vod_provider.cli.preview_plan import PreviewDigestError, PreviewFailure, PreviewOutcome, plan_preview
     from vod_provider.program import SpecsNotFoundError, load_declared_jobs
     from vod_provider.spec.loader import SpecError
 
     try:
-        specs = load_declared_jobs(stack_spec_glob(project_dir, stack), project_dir)
+        specs_glob = spec_glob(stack, project_dir, required=False)
+        specs = load_declared_jobs(specs_glob.pattern, project_dir)
     except SpecError as exc:
         return PreviewOutcome(stack, issues=tuple(exc.issues))
-    except (SpecsNotFoundError, StackConfigError) as exc:
+    except SpecsNotFoundError:
+        return PreviewOutcome(stack, issues=(specs_glob.no_files_issue(),))
+    except StackFileError as exc:
         return PreviewOutcome(stack, failure=PreviewFailure(PULUMI_FAILED, (str(exc),)))
+    from vod_provider.cli.stack_reader import require_stack
+
+    require_stack(stack, project_dir)  # a mistyped stack is an error, not a failed preview
     exit_code, digest, messages = _pulumi_preview(stack, project_dir)
     if exit_code != 0 or digest is None:
         return PreviewOutcome(stack, failure=PreviewFailure(exit_code or PULUMI_FAILED, messages))
@@ -144,30 +150,6 @@ def preview_stack(stack: str, project_dir: Path) -> PreviewOutcome:
         return PreviewOutcome(stack, plan=plan_preview(digest, specs))
     except PreviewDigestError as exc:
         return PreviewOutcome(stack, failure=PreviewFailure(PULUMI_FAILED, (str(exc),)))
-
-
-class StackConfigError(CliError):
-    """Pulumi.<stack>.yaml cannot be read, or its vodjobs:specs is not a glob."""
-
-
-def stack_spec_glob(project_dir: Path, stack: str) -> str:
-    """The stack's `vodjobs:specs` from Pulumi.<stack>.yaml, as the program reads it; the default when unset."""
-    from vod_provider.api.settings import CONFIG_SPECS  # here: `vodjobs validate` imports this module, not the api
-
-    path = project_dir / f"Pulumi.{stack}.yaml"
-    if not path.is_file():
-        return DEFAULT_SPEC_GLOB  # a stack without a config file uses every default, in the program too
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise StackConfigError(f"{path.name}: cannot read the stack's config: {exc}") from None
-    config = document.get("config") if isinstance(document, dict) else None
-    value = (config or {}).get(CONFIG_SPECS) if isinstance(config, dict) else None
-    if value is None:
-        return DEFAULT_SPEC_GLOB
-    if not isinstance(value, str) or not value:
-        raise StackConfigError(f"{path.name}: {CONFIG_SPECS} must be a glob such as 'specs/**/*.yaml', got {value!r}")
-    return value
 
 
 def _pulumi_preview(stack: str, project_dir: Path) -> tuple[int, dict[str, Any] | None, tuple[str, ...]]:

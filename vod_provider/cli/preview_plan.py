@@ -33,7 +33,9 @@ SUBMITTING: frozenset[JobAction] = frozenset({"submit", "replace"})
 TEMPLATE_CALLS: dict[TemplateAction, str] = {"create": "AddAITemplate", "update": "UpdateAITemplate", "delete": "DeleteAITemplate"}
 # A replacement is one step in a preview; these two describe the same replacement during an update.
 _REPLACEMENT_HALVES = frozenset({"create-replacement", "delete-replaced"})
-_JOB_OPS: dict[str, JobAction] = {"create": "submit", "replace": "replace", "delete": "forget", "same": "unchanged"}
+# A renamed job is an `update` (the provider records its new name; no API call), read as unchanged-then-renamed.
+_JOB_OPS: dict[str, JobAction] = {"create": "submit", "replace": "replace", "delete": "forget", "same": "unchanged",
+                                  "update": "unchanged"}
 _TEMPLATE_OPS: dict[str, TemplateAction] = {"create": "create", "update": "update", "delete": "delete", "same": "unchanged"}
 _TEMPLATE_CONFIG_FIELDS = {"Format": "format", "SetDefaultCover": "setDefaultCover"}
 

@@ -14,9 +14,10 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from vod_provider.cli.preview import PULUMI_FAILED, StackConfigError, stack_spec_glob
+from vod_provider.cli.preview import PULUMI_FAILED
 from vod_provider.cli.preview_plan import PreviewFailure, PreviewOutcome, StatelessBase
 from vod_provider.cli.spec_changes import plan_spec_changes
+from vod_provider.cli.stack_files import StackFileError, spec_glob
 from vod_provider.errors import CliError
 from vod_provider.program import SpecsNotFoundError, load_declared_jobs
 from vod_provider.spec.loader import SpecError
@@ -33,16 +34,19 @@ class GitError(CliError):
 def preview_without_state(stack: str, project_dir: Path, base: str) -> PreviewOutcome:
     """The spec changes since the merge base of `base` and HEAD; never raises for a user's mistake."""
     try:
-        head = load_declared_jobs(stack_spec_glob(project_dir, stack), project_dir)
+        specs_glob = spec_glob(stack, project_dir, required=False)
+        head = load_declared_jobs(specs_glob.pattern, project_dir)
     except SpecError as exc:
         return PreviewOutcome(stack, issues=tuple(exc.issues))
-    except (SpecsNotFoundError, StackConfigError) as exc:
+    except SpecsNotFoundError:
+        return PreviewOutcome(stack, issues=(specs_glob.no_files_issue(),))
+    except StackFileError as exc:
         return PreviewOutcome(stack, failure=PreviewFailure(PULUMI_FAILED, (str(exc),), STEP))
     try:
         commit = _git(project_dir, "merge-base", base, "HEAD").decode().strip()
         with tempfile.TemporaryDirectory(prefix="vodjobs-base-") as checkout:
             before = _specs_at(commit, stack, project_dir, Path(checkout))
-    except (GitError, SpecError, StackConfigError) as exc:
+    except (GitError, SpecError, StackFileError) as exc:
         problem = f"the specs at the merge base of {base} and HEAD cannot be read: {exc}"
         return PreviewOutcome(stack, failure=PreviewFailure(PULUMI_FAILED, (problem,), STEP))
     return PreviewOutcome(stack, plan=plan_spec_changes(before, head), without_state=StatelessBase(commit, REASON))
@@ -55,7 +59,7 @@ def _specs_at(commit: str, stack: str, project_dir: Path, checkout: Path) -> Spe
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(checkout, filter="data")
     try:
-        return load_declared_jobs(stack_spec_glob(checkout, stack), checkout)
+        return load_declared_jobs(spec_glob(stack, checkout, required=False).pattern, checkout)
     except SpecsNotFoundError:
         return SpecSet((), ())
 

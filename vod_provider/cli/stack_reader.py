@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import subprocess
@@ -61,3 +62,19 @@ def stack_config(stack: str | None, cwd: Path) -> dict[str, str]:
     args = ["config", "--json", "--show-secrets"] + (["--stack", stack] if stack else [])
     raw = json.loads(pulumi_output(args, cwd))
     return {key: str(entry.get("value")) for key, entry in raw.items() if entry.get("value") is not None}
+
+
+def require_stack(stack: str, cwd: Path) -> None:
+    """Raise StackReadError, naming the nearest stack, when the backend has no stack `stack` (`pulumi stack ls`).
+
+    Checked before a preview, so that a mistyped stack exits 3 with that message and not as a failed preview.
+    """
+    listed = json.loads(pulumi_output(["stack", "ls", "--json"], cwd) or "[]")
+    names = [str(entry.get("name", "")) for entry in listed]
+    # The backend may qualify names (org/project/stack); the short name is what people type.
+    if stack in names or stack in {name.rsplit("/", 1)[-1] for name in names}:
+        return
+    short = sorted({name.rsplit("/", 1)[-1] for name in names})
+    close = difflib.get_close_matches(stack, short, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"the stacks there: {', '.join(short) or 'none'}"
+    raise StackReadError(f"no stack {stack!r} in this project's backend; {hint}")

@@ -27,16 +27,19 @@ from vod_provider.spec.set_items import (
     CSV_SUFFIXES,
     ITEM_SUFFIXES,
     LINE_SUFFIXES,
+    VIDEO_ID,
     RowSource,
     csv_rows,
     line_rows,
     yaml_rows,
 )
+from vod_provider.spec.values import BadValue, cloud_id
 from vod_provider.spec.yaml_nodes import MAX_FILE_BYTES, ReadResult, file_too_large, read_yaml
 
 __all__ = [
     "DEFAULT_SPEC_GLOB", "USER_DATA_MAX_BYTES", "JobSpec", "ParsedSpec", "SpecError", "SpecIssue", "SpecSet",
-    "TemplateSpec", "display_path", "find_spec_files", "load_spec_files", "parse_spec_text",
+    "TemplateSpec", "display_path", "find_spec_files", "load_spec_files", "parse_spec_text", "read_items_file",
+    "read_video_ids",
 ]
 
 # `.yml` too: a file the glob skipped would read, in a preview, as "forget every job of it".
@@ -132,33 +135,68 @@ class _ItemsReader:
     def _source(self, path: Path, suffix: str) -> RowSource | SpecIssue:
         shown = display_path(path, self.root)
         if path in self.reads:  # a YAML items file the spec glob matched too
-            return self._yaml(shown, self.reads[path][1])
-        try:
-            size = path.stat().st_size
-            limit = MAX_FILE_BYTES if suffix not in CSV_SUFFIXES + LINE_SUFFIXES else MAX_ITEMS_FILE_BYTES
-            if size > limit:
-                return SpecIssue(shown, 1, 1, "(file)", "items-file", f"{shown} is {size} bytes; the limit is {limit} bytes")
-            text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's CSV export may start with a byte-order mark
-        except OSError as exc:
-            return SpecIssue(shown, 1, 1, "(file)", "items-file", f"cannot read the items file {shown}: {exc.strerror or exc}")
-        except UnicodeDecodeError as exc:
-            return SpecIssue(shown, 1, 1, "(file)", "items-file", f"the items file {shown} is not UTF-8 text: {exc}")
-        if suffix in CSV_SUFFIXES:
-            return csv_rows(text, shown)
-        if suffix in LINE_SUFFIXES:
-            return line_rows(text, shown)
-        return self._yaml(shown, read_yaml(text))
-
-    @staticmethod
-    def _yaml(shown: str, read: ReadResult) -> RowSource:
-        if read.issues:
-            return RowSource(shown, issues=[SpecIssue(shown, raw.location.line, raw.location.column, ".".join(raw.path) or "(file)",
-                                                      raw.code, raw.message) for raw in read.issues])
-        return yaml_rows(read.value, shown, read.locations)
+            return yaml_source(shown, self.reads[path][1])
+        return read_items_file(path, shown, suffix)
 
     @staticmethod
     def _issue(decl: JobSetDecl, code: str, message: str) -> SpecIssue:
         return SpecIssue(decl.file, decl.items_at.line, decl.items_at.column, f"jobSets.{decl.name}.items", code, message)
+
+
+def read_items_file(path: Path, shown: str, suffix: str) -> RowSource | SpecIssue:
+    """The rows of an items file (`suffix`: .csv, .txt/.list or .yaml/.yml), or the issue that stops it being read."""
+    try:
+        size = path.stat().st_size
+        limit = MAX_FILE_BYTES if suffix not in CSV_SUFFIXES + LINE_SUFFIXES else MAX_ITEMS_FILE_BYTES
+        if size > limit:
+            return SpecIssue(shown, 1, 1, "(file)", "items-file", f"{shown} is {size} bytes; the limit is {limit} bytes")
+        text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's CSV export may start with a byte-order mark
+    except OSError as exc:
+        return SpecIssue(shown, 1, 1, "(file)", "items-file", f"cannot read the items file {shown}: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        return SpecIssue(shown, 1, 1, "(file)", "items-file", f"the items file {shown} is not UTF-8 text: {exc}")
+    if suffix in CSV_SUFFIXES:
+        return csv_rows(text, shown)
+    if suffix in LINE_SUFFIXES:
+        return line_rows(text, shown)
+    return yaml_source(shown, read_yaml(text))
+
+
+def yaml_source(shown: str, read: ReadResult) -> RowSource:
+    """The rows of a YAML items file already read (its YAML-level problems as the source's issues)."""
+    if read.issues:
+        return RowSource(shown, issues=[SpecIssue(shown, raw.location.line, raw.location.column, ".".join(raw.path) or "(file)",
+                                                  raw.code, raw.message) for raw in read.issues])
+    return yaml_rows(read.value, shown, read.locations)
+
+
+def read_video_ids(path: Path, root: Path) -> list[str]:
+    """The videoIds an items file lists (CSV, plain list or YAML list, as a job set reads it), in order, each once.
+
+    Raises SpecError naming every bad row (file:line:column): a wrong suffix, no videoId, a malformed id.
+    """
+    shown = display_path(path, root)
+    suffix = path.suffix.lower()
+    if suffix not in ITEM_SUFFIXES:
+        raise SpecError([SpecIssue(shown, 1, 1, "(file)", "items-format",
+                                   f"a list of videos ends in {', '.join(ITEM_SUFFIXES)} (CSV with a header row and a "
+                                   f"{VIDEO_ID} column, one videoId per line, or a YAML list)")])
+    source = read_items_file(path, shown, suffix)
+    if isinstance(source, SpecIssue):
+        raise SpecError([source])
+    issues = list(source.issues)
+    video_ids: dict[str, None] = {}
+    for row in source.rows:
+        if VIDEO_ID not in row.values:
+            issues.append(source.issue(row, VIDEO_ID, "missing-field", f"{VIDEO_ID} is required", cell=False))
+            continue
+        try:
+            video_ids.setdefault(cloud_id(row.values[VIDEO_ID]))
+        except BadValue as bad:
+            issues.append(source.issue(row, VIDEO_ID, bad.code, bad.message))
+    if issues:
+        raise SpecError(issues)
+    return list(video_ids)
 
 
 def parse_spec_text(text: str, file: str) -> ParsedSpec:

@@ -1,0 +1,48 @@
+"""What `vodjobs discover` tells its user: what it wrote, what to run next, and every video and job it left out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vod_provider.cli.discover_plan import Discovery
+from vod_provider.spec.adoption_spec import AdoptionSpec
+
+
+def _shown(path: Path, cwd: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(cwd.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def render_report(discovery: Discovery, spec_path: Path | None, rendered: AdoptionSpec | None, cwd: Path,
+                  without_path: Path | None = None) -> str:
+    """The report as text: `spec_path`/`rendered` None when nothing was written. Pure."""
+    videos = len({job.video_id for job in discovery.adopted})
+    lines = [f"Found {_plural(len(discovery.adopted), 'job')} to adopt on {_plural(videos, 'video')}."]
+    if spec_path is not None and rendered is not None:
+        items = ", ".join(_shown(spec_path.parent / name, cwd) for name in rendered.items)
+        lines.append(f"Wrote {_shown(spec_path, cwd)}: {_plural(rendered.set_jobs, 'job')} in job sets"
+                     + (f" (items {items})" if items else "")
+                     + (f", {_plural(len(rendered.plain_jobs), 'job')} under jobs: (UserData of another shape than the set's rows)"
+                        if rendered.plain_jobs else "") + ".")
+        lines.append(f"Next: `pulumi preview` shows {_plural(len(discovery.adopted), 'adoption')} (+ create, each job checked "
+                     "against the service), and `pulumi up` records their JobIds, submitting nothing.")
+    else:
+        lines.append("Nothing written: no video listed has a finished job to adopt.")
+    if discovery.without_job:
+        where = f" (listed in {_shown(without_path, cwd)})" if without_path is not None else ""
+        lines += ["", f"{_plural(len(discovery.without_job), 'video')} without a job{where}; declare them to submit one:",
+                  *(f"  {video}" for video in discovery.without_job)]
+    if discovery.unknown_videos:
+        lines += ["", f"{_plural(len(discovery.unknown_videos), 'video')} unknown to the service (InvalidVideo.NotFound); "
+                      "check the ids and vodjobs:region:", *(f"  {video}" for video in discovery.unknown_videos)]
+    if discovery.passed_over:
+        lines += ["", f"{_plural(len(discovery.passed_over), 'job')} found but not adopted:",
+                  *(f"  {p.job_id} (video {p.video_id}{f', template {p.template_id}' if p.template_id else ''}): {p.reason}"
+                    for p in discovery.passed_over)]
+    return "\n".join(lines) + "\n"
