@@ -177,7 +177,8 @@ def set_annotations(stack: str, job_set: SetPreview) -> list[str]:
     if len(found) > MOST_SET_NOTICES:
         rest = len(found) - MOST_SET_NOTICES + 1
         found[MOST_SET_NOTICES - 1:] = [(_at(job_set.declared), f"vodjobs {stack}: set {job_set.name}",
-                                         f"{rest} more changes of set {job_set.name} than annotations show: see the step summary")]
+                                         f"{rest} more changes of set {job_set.name}, not annotated (GitHub shows "
+                                         f"{MOST_SET_NOTICES} notices a step): see the step summary")]
     return [annotation("notice", {**where, "title": title}, message) for where, title, message in found]
 
 
