@@ -84,6 +84,19 @@ def test_a_300_row_catalogue_is_submitted_once_and_each_edit_touches_only_its_ro
     [replaced] = [step for step in digest["steps"] if step["op"] == "replace"]
     assert replaced["urn"].endswith(job_name(VIDEOS[42])) and replaced["replaceReasons"] == ["userData"]
 
+    # The reviewer reads that edit, a removed row and two new ones as one line per operation, rows as ranges.
+    added = [f"{hashlib.md5(f'job-sets-new-{n}'.encode()).hexdigest()},campaign-0" for n in range(2)]
+    stack.write_spec("trailers.csv", catalogue(edited[:149] + edited[150:] + added))
+    done = stack.vodjobs("preview", "--stack", stack.name, "--format", "markdown")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[lines.index("- set `trailers`, declared at `specs/season.yaml:2`:") + 1:][:4] == [
+        "  - 2 new jobs from `specs/trailers.csv` rows 301–302",
+        "  - 1 replaced: row 44, `userData.Extend.campaign`: `'campaign-2'` → `'campaign-new'`",
+        "  - 1 forgotten (row removed from `specs/trailers.csv`): no API call, VOD keeps the job",
+        "  - 298 unchanged: rows 2–43, 45–300",
+    ]
+
     # A second template in the matrix: one new job per row, nothing replaced.
     stack.write_spec("trailers.csv", catalogue(rows))
     stack.write_spec("season.yaml", season_spec(TEMPLATE, OTHER_TEMPLATE))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.golden import GOLDEN_DIR, assert_matches_golden
+from tests.support.preview_plans import job_set_plan
 from vod_provider.cli.preview_plan import PreviewFailure, PreviewOutcome, PreviewPlan, plan_preview
 from vod_provider.cli.preview_render import render_github_annotations, render_json, render_markdown
 from vod_provider.spec.loader import JobSpec, SpecIssue, SpecSet, load_spec_files
@@ -42,6 +43,7 @@ def failed_earlier_plan() -> PreviewPlan:
 OUTCOMES = {
     "failed-earlier": lambda: PreviewOutcome("prod", plan=failed_earlier_plan()),
     "every-action": lambda: PreviewOutcome("prod", plan=every_action_plan()),
+    "job-set": lambda: PreviewOutcome("prod", plan=job_set_plan(rows=12, new=4, replaced_row=5)),
     "no-changes": lambda: PreviewOutcome("prod", plan=PreviewPlan((), (), (), ())),
     "invalid-specs": lambda: PreviewOutcome("prod", issues=(
         SpecIssue("specs/a.yaml", 4, 5, "jobs.cover.videoID", "unknown-key", "unknown key 'videoID'; did you mean 'videoId'?"),

@@ -19,7 +19,7 @@ from vod_provider.errors import CliError
 from vod_provider.program import JobOutcome
 from vod_provider.providers.adoption import unverified_job_ids
 from vod_provider.providers.diff import TEMPLATE_REFERENCE, FieldChange, is_unknown, job_identity, json_changes, shown_value
-from vod_provider.spec.model import JobSpec, SpecIssue, SpecSet, TemplateSpec
+from vod_provider.spec.model import JobSetSummary, JobSpec, SpecIssue, SpecSet, TemplateSpec
 
 JOB_TYPE = "pulumi-python:dynamic/vod:AIImageJob"
 TEMPLATE_TYPE = "pulumi-python:dynamic/vod:AITemplate"
@@ -76,6 +76,7 @@ class JobRow:
     job_id: str | None = None  # replace, forget: the recorded JobId the state forgets (VOD keeps the job)
     waits: bool = False  # a submit the up waits for (GetAIImageJobs polls)
     failed: RecordedFailure | None = None  # unchanged or renamed, and recorded as failed
+    job_set: str | None = None  # the job set it belongs to (a forgotten job: the set whose name pattern its name fits)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class PreviewPlan:
     templates: tuple[TemplateRow, ...]
     api_calls: tuple[tuple[str, int], ...]  # (action, count): the calls whose number the preview knows
     jobs_per_template: tuple[TemplateUse, ...]
+    job_sets: tuple[JobSetSummary, ...] = ()  # the sets the specs declare (and, without state, the base's removed ones)
 
     def count(self, action: JobAction) -> int:
         return sum(1 for job in self.jobs if job.action == action)
@@ -165,13 +167,13 @@ def plan_preview(digest: Mapping[str, Any], specs: SpecSet) -> PreviewPlan:
                        key=lambda row: (TEMPLATE_ACTIONS.index(row.action), row.name))
     jobs_by_name = {job.name: job for job in specs.jobs}
     unverified = unverified_job_ids(str(d.get("message", "")) for d in digest.get("diagnostics", []))
-    jobs = sorted((_job_row(step, jobs_by_name, names_by_id, unverified) for step in job_steps),
+    jobs = sorted((_job_row(step, jobs_by_name, names_by_id, unverified, specs.job_sets) for step in job_steps),
                   key=lambda row: (JOB_ACTIONS.index(row.action), row.name))
-    return PreviewPlan(tuple(jobs), tuple(templates), api_calls(jobs, templates), jobs_per_template(jobs))
+    return PreviewPlan(tuple(jobs), tuple(templates), api_calls(jobs, templates), jobs_per_template(jobs), specs.job_sets)
 
 
 def _job_row(step: Mapping[str, Any], declared: Mapping[str, JobSpec], names_by_id: Mapping[str, str],
-             unverified: frozenset[str]) -> JobRow:
+             unverified: frozenset[str], job_sets: Sequence[JobSetSummary]) -> JobRow:
     op, name = str(step["op"]), _name(step)
     action = _JOB_OPS.get(op)
     if action is None:
@@ -180,23 +182,35 @@ def _job_row(step: Mapping[str, Any], declared: Mapping[str, JobSpec], names_by_
     if action == "forget":
         template_id = str(old_inputs.get("templateId", ""))
         template = old_inputs.get(TEMPLATE_REFERENCE) or names_by_id.get(template_id, template_id)
-        return JobRow(name, action, str(old_inputs.get("videoId", "")), str(template), None, job_id=_recorded_id(step))
+        video_id = str(old_inputs.get("videoId", ""))
+        return JobRow(name, action, video_id, str(template), None, job_id=_recorded_id(step),
+                      job_set=forgotten_job_set(name, video_id, (str(template), template_id), job_sets))
     spec = declared.get(name)
     if spec is None:
         raise PreviewDigestError(f"job {name!r} is in the preview but in no spec file: did the specs change during the preview?")
     row = JobRow(name, action, spec.video_id, spec.template_name or str(spec.template_id),
-                 SpecLocation(spec.file, spec.line), waits=action in SUBMITTING and spec.wait_seconds is not None)
+                 SpecLocation(spec.file, spec.line), waits=action in SUBMITTING and spec.wait_seconds is not None,
+                 job_set=spec.job_set)
     former = _name(step, "oldState")
     if action == "submit" and spec.adopt:
-        return JobRow(row.name, "adopt", row.video_id, row.template, row.spec, adopt=spec.adopt,
-                      adopt_verified=spec.adopt not in unverified)
+        return replace(row, action="adopt", waits=False, adopt=spec.adopt, adopt_verified=spec.adopt not in unverified)
     if action == "unchanged":
         row = replace(row, failed=_recorded_failure(step))
         return replace(row, action="rename", former_name=former) if former != name else row
     if action == "replace":
         changes = _job_changes(step, spec, names_by_id)
-        return JobRow(row.name, action, row.video_id, row.template, row.spec, changes, waits=row.waits, job_id=_recorded_id(step))
+        return replace(row, changes=changes, job_id=_recorded_id(step))
     return row
+
+
+def forgotten_job_set(name: str, video_id: str, templates: Sequence[str], job_sets: Sequence[JobSetSummary]) -> str | None:
+    """The set whose name pattern gives `name` for this video and one of `templates` (name or id), if any."""
+    for job_set in job_sets:
+        pattern = job_set.name_pattern
+        if pattern is not None and any(
+                pattern.fill({"set": job_set.name, "videoId": video_id, "template": template}) == name for template in templates):
+            return job_set.name
+    return None
 
 
 def _recorded_id(step: Mapping[str, Any]) -> str | None:

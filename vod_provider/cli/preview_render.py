@@ -13,7 +13,6 @@ from typing import Any
 
 from vod_provider.cli.github import annotation, spec_issue_annotation
 from vod_provider.cli.preview_plan import (
-    Change,
     JobAction,
     JobRow,
     PreviewFailure,
@@ -23,6 +22,15 @@ from vod_provider.cli.preview_plan import (
     StatelessBase,
     TemplateAction,
     TemplateRow,
+)
+from vod_provider.cli.preview_sets import (
+    SetPreview,
+    change_text,
+    job_set_previews,
+    line_ranges,
+    operation_sentence,
+    plain_jobs,
+    set_annotations,
 )
 from vod_provider.providers.adoption import NOT_VERIFIED
 from vod_provider.spec.model import SpecIssue
@@ -101,9 +109,10 @@ def issues_sentence(count: int) -> str:
 def render_markdown(outcome: PreviewOutcome, limit: int | None = None, full_summary: str = FULL_SUMMARY_ELSEWHERE) -> str:
     """The summary a reviewer reads, at most `limit` UTF-8 bytes (None: every row).
 
-    Over the limit, tables keep as many rows as fit (failed jobs first, then changing jobs, templates, jobs per
-    template, unchanged jobs), each cut one ending with "… N more (full summary: <full_summary>)"; the sections after
-    the changing jobs fold into <details>. The heading and the totals are never cut.
+    Over the limit, tables keep as many rows as fit (failed jobs first, then the job sets' lines, templates, jobs per
+    template, changing jobs, unchanged jobs), each cut one ending with "… N more (full summary: <full_summary>)"; the
+    sections after the changing jobs fold into <details>. The heading and the totals are never cut. A job set's jobs
+    are said per set and operation (preview_sets), their table folded.
     """
     head = [f"## vodjobs preview: stack `{outcome.stack}`", ""]
     if outcome.without_state is not None:
@@ -128,11 +137,11 @@ def _markdown_plan(plan: PreviewPlan) -> tuple[list[str], list[_Table]]:
                              ["| job | JobId | error | spec |", "|---|---|---|---|"],
                              [f"| {_code(j.name)} | {_code(j.failed.job_id or '')} | {_cell(_error(j.failed))} | {_spec(j)} |"
                               for j in plan.failed_jobs if j.failed is not None], ("failed job", "failed jobs")))
-    changing = [job for job in plan.jobs if job.action != "unchanged"]
+    plain = plain_jobs(plan)
+    changing = [job for job in plain if job.action != "unchanged"]
     if changing:
-        tables.append(_Table([], ["| job | will | video | template | spec | what changes |", "|---|---|---|---|---|---|"],
-                             [f"| {_code(j.name)} | **{j.action}** | {_code(j.video_id)} | {_code(j.template)} | {_spec(j)} | "
-                              f"{_explain(j, _code)} |" for j in changing], ("changing job", "changing jobs"), priority=3))
+        tables.append(_changing_table(changing, [], ("changing job", "changing jobs")))
+    tables += _markdown_job_sets(job_set_previews(plan))
     templates = [template for template in plan.templates if template.action != "unchanged"]
     if templates:
         tables.append(_Table(["Templates:", ""], ["| template | will | spec | what changes |", "|---|---|---|---|"],
@@ -145,13 +154,38 @@ def _markdown_plan(plan: PreviewPlan) -> tuple[list[str], list[_Table]]:
                              [f"| {_code(use.template)} | {use.jobs} | {use.submitting} |" for use in uses],
                              ("template", "templates"), fold=f"Jobs per template after the up ({len(uses)} {_plural(len(uses), 'template')})",
                              priority=2))
-    unchanged = [job for job in plan.jobs if job.action == "unchanged"]
+    unchanged = [job for job in plain if job.action == "unchanged"]
     if unchanged:
-        summary = f"{len(unchanged)} unchanged {_plural(len(unchanged), 'job')}"
+        summary = f"{len(unchanged)} unchanged {_plural(len(unchanged), 'job')}" + (" outside job sets" if plan.job_sets else "")
         tables.append(_Table([], ["| job | video | template | spec |", "|---|---|---|---|"],
                              [f"| {_code(j.name)} | {_code(j.video_id)} | {_code(j.template)} | {_spec(j)} |" for j in unchanged],
                              ("unchanged job", "unchanged jobs"), fold=summary, always_folded=True, priority=4))
     return lines, tables
+
+
+def _changing_table(jobs: Sequence[JobRow], intro: list[str], noun: tuple[str, str], fold: str | None = None) -> _Table:
+    return _Table(intro, ["| job | will | video | template | spec | what changes |", "|---|---|---|---|---|---|"],
+                  [f"| {_code(j.name)} | **{j.action}** | {_code(j.video_id)} | {_code(j.template)} | {_spec(j)} | "
+                   f"{_explain(j, _code)} |" for j in jobs], noun, fold=fold, always_folded=fold is not None, priority=3)
+
+
+def _markdown_job_sets(job_sets: Sequence[SetPreview]) -> list[_Table]:
+    """One list item per set, one sub-item per operation (never folded); then each set's changing jobs, folded."""
+    if not job_sets:
+        return []
+    lines = []
+    for job_set in job_sets:
+        where = f"declared at {_code(str(job_set.declared))}" if job_set.declared else "no longer declared"
+        lines.append(f"- set {_code(job_set.name)}, {where}:")
+        lines += [f"  - {operation_sentence(job_set, operation, _code)}" for operation in job_set.operations]
+    tables = [_Table(["Job sets:", ""], [], lines, ("line about job sets", "lines about job sets"))]
+    for job_set in job_sets:
+        changing = job_set.changing
+        if changing:
+            fold = f"{len(changing)} changing {_plural(len(changing), 'job')} of set {_code(job_set.name)}"
+            tables.append(_changing_table(changing, [], (f"changing job of set {job_set.name}", f"changing jobs of set {job_set.name}"),
+                                          fold))
+    return tables
 
 
 def _markdown_issues(issues: Sequence[SpecIssue]) -> tuple[list[str], _Table]:
@@ -170,7 +204,7 @@ def _explain(job: JobRow, code: Callable[[str], str]) -> str:
     if job.action == "submit":
         return "new job; the up waits for it to end" if job.waits else "new job"
     if job.action == "replace":
-        changes = "; ".join(_change(change, code) for change in job.changes) or "replaced"
+        changes = "; ".join(change_text(change, code) for change in job.changes) or "replaced"
         return f"{changes}; the state forgets JobId {code(job.job_id)} (VOD keeps that job)" if job.job_id else changes
     if job.action == "adopt":
         if not job.adopt_verified:
@@ -188,13 +222,9 @@ def _error(failure: RecordedFailure) -> str:
     return f"{failure.error_code or 'unknown error'}: {failure.error_message}"
 
 
-def _change(change: Change, code: Callable[[str], str]) -> str:
-    return f"{code(change.field)}: {code(change.old)} → {code(change.new)}"
-
-
 def _template_explanation(template: TemplateRow) -> str:
     if template.action == "update":
-        return "; ".join(_change(change, _code) for change in template.changes)
+        return "; ".join(change_text(change, _code) for change in template.changes)
     return _cell(template.config)
 
 
@@ -290,7 +320,9 @@ def render_github_annotations(outcome: PreviewOutcome) -> str:
                                                 "title": f"vodjobs {outcome.stack}: failed job {job.name}"},
                                     f"job {job.name!r} ({job.failed.job_id}) failed: {_error(job.failed)}; "
                                     "bump its revision: to run it again"))
-        for job in outcome.plan.jobs:
+        for job_set in job_set_previews(outcome.plan):
+            lines += set_annotations(outcome.stack, job_set)
+        for job in plain_jobs(outcome.plan):
             if job.action == "unchanged":
                 continue
             where = {"file": job.spec.file, "line": str(job.spec.line)} if job.spec else {}
@@ -307,7 +339,7 @@ def render_github_annotations(outcome: PreviewOutcome) -> str:
 
 def render_json(outcome: PreviewOutcome) -> str:
     document: dict[str, Any] = {"stack": outcome.stack, "ok": outcome.ok, "jobs": [], "templates": [], "apiCalls": {},
-                                "jobsPerTemplate": [], "issues": [asdict(i) for i in outcome.issues],
+                                "jobsPerTemplate": [], "jobSets": {}, "issues": [asdict(i) for i in outcome.issues],
                                 "failure": asdict(outcome.failure) if outcome.failure else None,
                                 "withoutState": asdict(outcome.without_state) if outcome.without_state else None}
     plan = outcome.plan
@@ -318,6 +350,7 @@ def render_json(outcome: PreviewOutcome) -> str:
             apiCalls=dict(plan.api_calls),
             waitingJobs=plan.waiting_jobs,
             jobsPerTemplate=[asdict(use) for use in plan.jobs_per_template],
+            jobSets={job_set.name: _job_set_json(job_set) for job_set in job_set_previews(plan)},
             summary=verdict(plan).replace("`", ""),
         )
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -329,6 +362,14 @@ def _job_json(job: JobRow) -> dict[str, Any]:
             "formerName": job.former_name, "adopt": job.adopt, "adoptVerified": job.adopt_verified if job.adopt else None,
             "jobId": job.job_id, "waits": job.waits,
             "failed": _failure_json(job.failed) if job.failed else None}
+
+
+def _job_set_json(job_set: SetPreview) -> dict[str, Any]:
+    """Where the set is, and per action its jobs (names; `jobs` above has each one whole), rows and sentence."""
+    return {"spec": asdict(job_set.declared) if job_set.declared else None, "rowsFile": job_set.rows_file,
+            "operations": {op.action: {"count": len(op.jobs), "jobs": [job.name for job in op.jobs],
+                                       "rows": [list(run) for run in line_ranges(op.lines)],
+                                       "summary": operation_sentence(job_set, op, _plain)} for op in job_set.operations}}
 
 
 def _failure_json(failure: RecordedFailure) -> dict[str, str]:

@@ -10,6 +10,7 @@ of a base job's name is a rename. An `adopt:` is never verified here: nothing is
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from vod_provider.cli.preview_plan import (
@@ -40,28 +41,28 @@ def plan_spec_changes(base: SpecSet, head: SpecSet) -> PreviewPlan:
         if former is not None:
             matched.add(former)
         rows.append(_job_row(job, base_jobs.get(former) if former else None))
-    rows += [JobRow(job.name, "forget", job.video_id, _template(job), None) for job in base.jobs if job.name not in matched]
+    rows += [JobRow(job.name, "forget", job.video_id, _template(job), None, job_set=job.job_set)
+             for job in base.jobs if job.name not in matched]
     jobs = tuple(sorted(rows, key=lambda row: (JOB_ACTIONS.index(row.action), row.name)))
     templates = tuple(sorted(_template_rows(base, head), key=lambda row: (TEMPLATE_ACTIONS.index(row.action), row.name)))
-    return PreviewPlan(jobs, templates, api_calls(jobs, templates), jobs_per_template(jobs))
+    # A set the pull request removes whole is in no head summary: its forgotten jobs say the set is no longer declared.
+    return PreviewPlan(jobs, templates, api_calls(jobs, templates), jobs_per_template(jobs), head.job_sets)
 
 
 def _job_row(job: JobSpec, before: JobSpec | None) -> JobRow:
-    location = SpecLocation(job.file, job.line)
-    row = JobRow(job.name, "submit", job.video_id, _template(job), location,
-                 waits=job.wait_seconds is not None)
+    row = JobRow(job.name, "submit", job.video_id, _template(job), SpecLocation(job.file, job.line), job_set=job.job_set)
     if before is None:
         if job.adopt:
-            return JobRow(job.name, "adopt", job.video_id, _template(job), location, adopt=job.adopt, adopt_verified=False)
-        return row
+            return replace(row, action="adopt", adopt=job.adopt, adopt_verified=False)
+        return replace(row, waits=job.wait_seconds is not None)
     changes = diff_job(_identity(before), _identity(job)).changes
     if changes:
         secret = job.user_data_secret or before.user_data_secret
         shown = tuple(shown for change in changes for shown in _shown(change.field, change.old, change.new, secret))
-        return JobRow(job.name, "replace", job.video_id, _template(job), location, shown, waits=row.waits)
+        return replace(row, action="replace", changes=shown, waits=job.wait_seconds is not None)
     if before.name != job.name:
-        return JobRow(job.name, "rename", job.video_id, _template(job), location, former_name=before.name)
-    return JobRow(job.name, "unchanged", job.video_id, _template(job), location)
+        return replace(row, action="rename", former_name=before.name)
+    return replace(row, action="unchanged")
 
 
 def _identity(job: JobSpec) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from vod_provider.spec import schema, values
@@ -29,7 +29,7 @@ class ParsedSpec:
     """One file's result: what it declares (only when it has no issue) and what it mentions.
 
     `job_sets`: its job sets whose items are in a file of their own, expanded by the loader (a set with inline
-    items is expanded here, into `jobs`).
+    items is expanded here, into `jobs`). `set_name_patterns`: every valid set's name pattern, by set name.
     """
 
     jobs: list[JobSpec]
@@ -37,6 +37,7 @@ class ParsedSpec:
     mentions: list[Mention]
     issues: list[SpecIssue]
     job_sets: list[JobSetDecl]
+    set_name_patterns: dict[str, Pattern] = field(default_factory=dict)
 
 
 def _dotted(path: Path_) -> str:
@@ -54,6 +55,7 @@ class DocumentChecker:
         self.jobs: list[JobSpec] = []
         self.templates: list[TemplateSpec] = []
         self.job_sets: list[JobSetDecl] = []
+        self.set_name_patterns: dict[str, Pattern] = {}
         # Values YAML already objected to (a tag, a duplicate key…) are not checked again: one problem, one issue.
         self.raw_paths = {raw.path for raw in read.issues}
 
@@ -70,7 +72,8 @@ class DocumentChecker:
             self.document(doc)
         clean = not self.issues
         # Sets with items in a file are expanded by the loader even when this file has a problem: all rows reported.
-        return ParsedSpec(self.jobs if clean else [], self.templates if clean else [], self.mentions, self.issues, self.job_sets)
+        return ParsedSpec(self.jobs if clean else [], self.templates if clean else [], self.mentions, self.issues, self.job_sets,
+                          self.set_name_patterns)
 
     # -- recording -----------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from vod_provider.spec.checks import DocumentChecker, ParsedSpec
 from vod_provider.spec.model import JobSetSummary, JobSpec, Mention, SpecError, SpecIssue, SpecSet, TemplateSpec
+from vod_provider.spec.placeholders import Pattern
 from vod_provider.spec.schema import USER_DATA_MAX_BYTES
 from vod_provider.spec.set_decl import JobSetDecl
 from vod_provider.spec.set_expand import Expansion, expand_job_set
@@ -94,12 +95,14 @@ def load_spec_files(paths: Sequence[Path], root: Path) -> SpecSet:
     jobs = sorted((job for one in results for job in one.jobs), key=lambda j: j.name)
     templates = sorted((t for one in specs.values() for t in one.templates), key=lambda t: t.name)
     shown = sorted(reads[path][0] for path in specs)
-    return SpecSet(tuple(jobs), tuple(shown), tuple(templates), _set_summaries(mentions, jobs, reader.items_files))
+    patterns = {name: pattern for one in specs.values() for name, pattern in one.set_name_patterns.items()}
+    return SpecSet(tuple(jobs), tuple(shown), tuple(templates), _set_summaries(mentions, jobs, reader.items_files, patterns))
 
 
-def _set_summaries(mentions: Iterable[Mention], jobs: Iterable[JobSpec], items_files: dict[str, str]) -> tuple[JobSetSummary, ...]:
+def _set_summaries(mentions: Iterable[Mention], jobs: Iterable[JobSpec], items_files: dict[str, str],
+                   patterns: dict[str, Pattern]) -> tuple[JobSetSummary, ...]:
     counts = Counter(job.job_set for job in jobs if job.job_set is not None)
-    return tuple(sorted((JobSetSummary(m.value, m.file, m.line, items_files.get(m.value), counts[m.value])
+    return tuple(sorted((JobSetSummary(m.value, m.file, m.line, items_files.get(m.value), counts[m.value], patterns.get(m.value))
                          for m in mentions if m.kind == "set"), key=lambda s: s.name))
 
 

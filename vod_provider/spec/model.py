@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from vod_provider.errors import VodjobsError
+from vod_provider.spec.placeholders import Pattern
 
 TemplateFormat = Literal["gif", "png"]
 
@@ -89,6 +90,9 @@ class JobSetSummary:
     line: int
     items_file: str | None  # the file its items come from (None: an inline list)
     jobs: int
+    # How it names its jobs (from {set}, {videoId}, {template}): tells a job the state holds, and the specs no
+    # longer declare, as one of the set's.
+    name_pattern: Pattern | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ class JobSetChecker:
             fields.get("revision", 0), fields["wait"] if "wait" in fields else self.defaults.get("wait"), fields.get("adopt"),
             user_data, bool(fields.get("userDataSecret", False)), name_pattern, aliases,
         )
+        c.set_name_patterns[name] = name_pattern  # a preview tells a forgotten job of the set by its name
         if isinstance(decl.items, str):
             c.job_sets.append(decl)
             return
