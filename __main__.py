@@ -51,7 +51,9 @@ jobs = {
 
 async def _job_outcome(job: AIImageJob) -> JobOutcome:
     # Outputs of one resource resolve together: awaiting them in turn costs no extra wait.
-    return JobOutcome(await job.jobId.future(), await job.status.future(), await job.errorCode.future(),
+    # The id is the JobId, and stays known in a preview of a renamed job (an update), where outputs are not.
+    job_id = await job.jobId.future() or await job.id.future()
+    return JobOutcome(job_id, await job.status.future(), await job.errorCode.future(),
                       await job.errorMessage.future(), await job.submittedAt.future())
 
 

@@ -92,10 +92,12 @@ def stack_exports(outcomes: Mapping[str, JobOutcome], template_ids: Mapping[str,
     """The stack outputs `jobIds`, `jobs` and `templateIds`. Pure.
 
     A job or template not created yet exports what is pending in a preview (shown as unknown), and is left out in an
-    up (`pending` None): there only `up --target` leaves one uncreated, and its value would be stored as the
+    up (`pending` None); a job whose JobId is known while its status is not (a renamed job, an update in a preview)
+    exports its JobId and a pending status: there only `up --target` leaves one uncreated, and its value would be stored as the
     engine's unknown placeholder, a UUID that looks like a real value.
     """
-    recorded = {name: {"jobId": o.job_id, "status": o.status} if o.job_id is not None else None for name, o in outcomes.items()}
+    recorded = {name: {"jobId": o.job_id, "status": o.status if o.status is not None or pending is None else pending.jobs[name]["status"]}
+                if o.job_id is not None else None for name, o in outcomes.items()}
     jobs = _known_or_pending(recorded, pending.jobs if pending else None)
     templates = _known_or_pending(template_ids, pending.templates if pending else None)
     return {"jobIds": {name: entry["jobId"] for name, entry in jobs.items()}, "jobs": jobs, "templateIds": templates}

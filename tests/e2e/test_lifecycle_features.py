@@ -88,6 +88,8 @@ def test_renaming_a_job_with_aliases_submits_nothing_and_records_the_new_name(st
     preview = stack.preview_json()
     assert [step["op"] for step in preview["steps"] if step["urn"].endswith("::spring-teaser-cover")] == ["update"]
     assert "renamed from 'teaser-cover'; nothing is submitted" in json.dumps(preview.get("diagnostics", []))
+    shown = stack.preview().stdout
+    assert f'+ spring-teaser-cover: "{job_id}"' in shown, shown  # the renamed job's JobId stays known in the preview
     stack.up()
     stack.up("--expect-no-changes")
 

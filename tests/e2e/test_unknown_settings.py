@@ -50,7 +50,7 @@ def test_an_unknown_stack_fails_every_vodjobs_command_clearly_and_leaves_nothing
     for command in commands:
         done = stack.vodjobs(*command, "--stack", "nosuch", timeout=120)
         assert done.returncode == 3, (command, done.stdout, done.stderr)
-        assert "nosuch" in done.stderr and "Traceback" not in done.stdout + done.stderr, (command, done.stderr)
+        assert "no stack 'nosuch'" in done.stderr and "Traceback" not in done.stdout + done.stderr, (command, done.stderr)
 
     assert sorted(p for p in (stack.backend_dir.rglob("*"))) == before  # no stack, lock or history created
     assert not (stack.project_dir / ".vodjobs").exists()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import socket
+import ssl
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -12,7 +15,7 @@ from tests.support.account import TEMPLATE, TEST_KEY, VIDEOS
 from vod_emulator.server import EmulatorServer
 from vod_provider.api.client import VodClient
 from vod_provider.api.credentials import Credentials
-from vod_provider.api.errors import Meaning, VodError, VodTransportError
+from vod_provider.api.errors import ERROR_CODES, Meaning, VodError, VodTransportError
 from vod_provider.api.transport import transport_code
 
 GOOD = Credentials(TEST_KEY.access_key_id, TEST_KEY.access_key_secret)
@@ -102,6 +105,27 @@ def _refused_by_requests() -> BaseException:
 )
 def test_a_transport_failure_is_read_from_its_exception_types(make: Callable[[], BaseException], code: str) -> None:
     assert transport_code(make()) == code
+
+
+def test_https_to_a_plain_http_port_fails_in_the_handshake_with_nothing_sent() -> None:
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        failure = _raised_by(lambda: requests.post(f"https://127.0.0.1:{server.server_port}/", timeout=5))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert transport_code(failure) == "Transport.Handshake"
+    assert ERROR_CODES["Transport.Handshake"].meaning is Meaning.NOT_EXECUTED
+
+
+def test_a_tls_error_after_the_handshake_may_follow_a_sent_request() -> None:
+    try:
+        raise ssl.SSLEOFError(8, "EOF occurred in violation of protocol")  # raised here, not in ssl's do_handshake
+    except ssl.SSLError as error:
+        assert transport_code(requests.exceptions.SSLError(error)) == "Transport.Broken"
 
 
 def test_get_ai_image_jobs_takes_one_to_ten_ids() -> None:

@@ -60,6 +60,7 @@ MEANINGS = {
     "Transport.ConnectTimeout": NOT_EXECUTED,
     "Transport.NotConnected": NOT_EXECUTED,
     "Transport.Untrusted": NOT_EXECUTED,
+    "Transport.Handshake": NOT_EXECUTED,
     "Transport.Unsendable": PERMANENT,
     "Transport.ReadTimeout": MAYBE,
     "Transport.Broken": MAYBE,

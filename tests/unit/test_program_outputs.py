@@ -80,3 +80,13 @@ def test_the_option_says_why_an_earlier_failure_fails_the_up() -> None:
 
     assert report.error is not None and report.warning is None
     assert report.error.endswith("(stack config vodjobs:failOnFailedJobs is true: `pulumi up` fails while the stack holds a failed job)")
+
+
+def test_a_renamed_job_in_a_preview_exports_its_known_job_id_and_a_pending_status() -> None:
+    renamed = JobOutcome("r" * 32, None, None, None)  # an update in a preview: the id is known, the outputs are not
+    pending = PendingOutputs({"renamed-cover": {"jobId": "<output jobId>", "status": "<output status>"}}, {})
+
+    exports = stack_exports({"renamed-cover": renamed}, {}, pending)
+
+    assert exports["jobIds"] == {"renamed-cover": "r" * 32}
+    assert exports["jobs"] == {"renamed-cover": {"jobId": "r" * 32, "status": "<output status>"}}

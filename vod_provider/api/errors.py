@@ -122,6 +122,9 @@ ERROR_CODES: dict[str, CodeInfo] = {
     "Transport.Untrusted": CodeInfo(_NOT_RUN, "vodjobs", "the endpoint's certificate is not trusted here; check vodjobs:endpoint "
                                     "and the system's CA certificates", unreachable=True,
                                     what=f"its TLS certificate could not be verified; {_NOTHING_SENT}"),
+    "Transport.Handshake": CodeInfo(_NOT_RUN, "vodjobs", "check the scheme and port of vodjobs:endpoint (https to a port that "
+                                    "speaks plain http fails this way)", unreachable=True,
+                                    what=f"the TLS handshake failed; {_NOTHING_SENT}"),
     "Transport.Unsendable": CodeInfo(_NO, "vodjobs", "check vodjobs:endpoint and the credentials for stray characters",
                                      what=f"the request could not be built (endpoint or header not valid); {_NOTHING_SENT}"),
     "Transport.ReadTimeout": CodeInfo(_MAYBE, "vodjobs", what="the request was sent but no answer came in time; it may have been executed"),

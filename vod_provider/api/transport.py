@@ -16,7 +16,7 @@ import requests
 import urllib3.exceptions
 
 # In order: the first row with a type found anywhere in the chain decides. Each of the first five happens while
-# the connection is being opened, before a byte of the request is sent.
+# the connection is being opened, before a byte of the request is sent (a failed TLS handshake too: _HANDSHAKE).
 _BY_TYPE: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
     ((urllib3.exceptions.NameResolutionError, socket.gaierror), "Transport.Unresolved"),
     ((ConnectionRefusedError,), "Transport.Refused"),
@@ -46,12 +46,31 @@ def exception_chain(exc: BaseException) -> Iterator[BaseException]:
         pending += [item for item in behind if isinstance(item, BaseException)]
 
 
+# A TLS error raised inside the handshake (e.g. https sent to a plain-http port): the request is written only once
+# ssl.SSLSocket.do_handshake has returned, so nothing was sent. Other TLS errors may break a stream already sent.
+HANDSHAKE = "Transport.Handshake"
+
+
+def _failed_in_tls_handshake(link: BaseException) -> bool:
+    """`link` is a TLS error raised by the standard library's handshake (its innermost frame is ssl's do_handshake)."""
+    if not isinstance(link, ssl.SSLError) or link.__traceback__ is None:
+        return False
+    innermost = link.__traceback__
+    while innermost.tb_next is not None:
+        innermost = innermost.tb_next
+    code = innermost.tb_frame.f_code
+    return code.co_name == "do_handshake" and code.co_filename == ssl.__file__
+
+
 def transport_code(exc: BaseException) -> str:
-    """The Transport.* code of a failed request, from the types in its exception chain."""
+    """The Transport.* code of a failed request, from the types in its exception chain (and, for a TLS error, whether
+    it came from the handshake)."""
     chain = list(exception_chain(exc))
     for types, code in _BY_TYPE:
         if any(isinstance(link, types) for link in chain):
             return code
+    if any(_failed_in_tls_handshake(link) for link in chain):
+        return HANDSHAKE
     return BROKEN
 
 

@@ -31,7 +31,7 @@ from vod_provider.cli.discover_plan import Discovery, plan_discovery
 from vod_provider.cli.discover_report import render_report
 from vod_provider.cli.exit_codes import ExitCode
 from vod_provider.cli.progress import Progress
-from vod_provider.cli.stack_reader import stack_config
+from vod_provider.cli.stack_reader import stack_config, stack_name
 from vod_provider.errors import VodjobsError
 from vod_provider.spec.adoption_spec import AdoptionSpec, render_adoption_spec
 from vod_provider.spec.loader import load_spec_files, read_video_ids
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"vodjobs discover: {error}\n")
         return ExitCode.FAILED
     # A stack, setting, credentials or API problem (a VodjobsError) is reported by vodjobs' main as one message, exit 3.
-    config = stack_config(args.stack, args.cwd)
+    config = stack_config(stack_name(args.stack, args.cwd), args.cwd)
     check_config_keys(config)
     settings = resolve_settings(config.get, os.environ)
     client = VodClient(settings.endpoint, settings.credentials, limiter=RateLimiter(settings.max_qps))

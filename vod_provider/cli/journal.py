@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TextIO
 
 from vod_provider.cli.exit_codes import ExitCode
-from vod_provider.cli.recover import backend_url, project_name, stack_name
-from vod_provider.cli.stack_reader import stack_config
+from vod_provider.cli.recover import backend_url, project_name
+from vod_provider.cli.stack_reader import stack_config, stack_name
 from vod_provider.errors import VodjobsError
 from vod_provider.safety.journal import unresolved_submissions
 from vod_provider.safety.journal_location import journal_location

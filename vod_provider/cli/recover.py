@@ -22,7 +22,7 @@ from vod_provider.api.client import VodClient
 from vod_provider.api.pacing import RateLimiter
 from vod_provider.api.settings import check_config_keys, resolve_settings
 from vod_provider.cli.exit_codes import ExitCode
-from vod_provider.cli.stack_reader import pulumi_output, stack_config
+from vod_provider.cli.stack_reader import pulumi_output, stack_config, stack_name
 from vod_provider.errors import VodjobsError
 from vod_provider.safety import recovery
 from vod_provider.safety.journal import Journal, unresolved_submissions
@@ -36,10 +36,6 @@ DEFAULT_STALE_LOCK_SECONDS = 6 * 3600.0  # GitHub-hosted jobs end after 6 h, Git
 def project_name(cwd: Path) -> str:
     data = yaml.safe_load((cwd / "Pulumi.yaml").read_text(encoding="utf-8"))
     return str(data["name"])
-
-
-def stack_name(stack: str | None, cwd: Path) -> str:
-    return stack or pulumi_output(["stack", "--show-name"], cwd).strip()
 
 
 def backend_url(cwd: Path) -> str:

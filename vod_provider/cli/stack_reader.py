@@ -78,3 +78,13 @@ def require_stack(stack: str, cwd: Path) -> None:
     close = difflib.get_close_matches(stack, short, n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"the stacks there: {', '.join(short) or 'none'}"
     raise StackReadError(f"no stack {stack!r} in this project's backend; {hint}")
+
+
+def stack_name(stack: str | None, cwd: Path) -> str:
+    """The stack named on the command line, checked to exist (StackReadError naming the nearest one), or else the
+    project's selected stack. Every `vodjobs` command that reads a stack starts here, so a mistyped stack reads the
+    same everywhere and nothing is created or locked for it."""
+    if stack:
+        require_stack(stack, cwd)
+        return stack
+    return pulumi_output(["stack", "--show-name"], cwd).strip()

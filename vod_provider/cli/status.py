@@ -19,7 +19,7 @@ from vod_provider.api.client import VodClient
 from vod_provider.api.pacing import RateLimiter
 from vod_provider.api.settings import check_config_keys, resolve_settings
 from vod_provider.cli.exit_codes import ExitCode
-from vod_provider.cli.stack_reader import export_stack, recorded_jobs, stack_config
+from vod_provider.cli.stack_reader import export_stack, recorded_jobs, stack_config, stack_name
 from vod_provider.cli.status_report import current_status, render_json, render_table
 
 PROGRESS_FROM_BATCHES = 5
@@ -46,8 +46,9 @@ def _progress_bar(err: TextIO) -> Callable[[int, int], None]:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     # A stack, setting, credentials or API problem (a VodjobsError) is reported by vodjobs' main as one message, exit 3.
-    deployment = export_stack(args.stack, args.cwd)
-    config = stack_config(args.stack, args.cwd)
+    stack = stack_name(args.stack, args.cwd)
+    deployment = export_stack(stack, args.cwd)
+    config = stack_config(stack, args.cwd)
     check_config_keys(config)
     settings = resolve_settings(config.get, os.environ)
     client = VodClient(settings.endpoint, settings.credentials, limiter=RateLimiter(settings.max_qps))

@@ -36,7 +36,7 @@ class JobMaybeSubmittedError(VodjobsError):
     """
 
     def __init__(self, label: str, video_id: str, request_id: str | None, client_token: str | None, cause: str,
-                 forget_key: str | None) -> None:
+                 forget_key: str | None, searched: bool = False) -> None:
         self.request_id = request_id
         self.client_token = client_token
         if request_id:
@@ -48,9 +48,10 @@ class JobMaybeSubmittedError(VodjobsError):
         forget = f"`vodjobs journal forget {forget_key}` then " if forget_key else ""
         super().__init__(
             f"{label}: the job MAY HAVE BEEN SUBMITTED ({request}): {cause}\n"
-            f"It was not sent again, so that it cannot run twice, and no finished job matching it was found on "
-            f"video {video_id}. Look for it (VOD console, or `vodjobs status`): if it exists, add `adopt: <JobId>` "
-            f"to this job's spec; if it does not, run {forget}`pulumi up` again."
+            f"It was not sent again, so that it cannot run twice"
+            + (f", and no finished job matching it was found on video {video_id}" if searched else "")
+            + f". Look for it on video {video_id} (VOD console, or `vodjobs status`): if it exists, add "
+            f"`adopt: <JobId>` to this job's spec; if it does not, run {forget}`pulumi up` again."
         )
 
 
@@ -197,4 +198,4 @@ def _earlier_submission(client: VodClient, journal: JobJournal, prior: Submissio
         report(f"{label}: an earlier submission left in doubt was found in the service as JobId {found}; not submitted again")
         return Submitted(found, "", "found")
     raise JobMaybeSubmittedError(label, job["videoId"], prior.request_id, None,
-                                 f"an earlier run left this submission {prior.state!r}", journal.key)
+                                 f"an earlier run left this submission {prior.state!r}", journal.key, searched=True)
