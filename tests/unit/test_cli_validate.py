@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.support.account import TEMPLATE, VIDEOS
-from tests.support.pulumi_stack import VENV_BIN
+from tests.support.pulumi_stack import PROJECT_ROOT, VENV_BIN
 from vod_provider.cli import main
 
 GOOD = f"jobs:\n  trailer-cover:\n    videoId: {VIDEOS['trailer']}\n    templateId: {TEMPLATE}\n"
@@ -182,3 +184,13 @@ def test_a_stack_committed_as_a_template_is_checked_from_it(project: Path) -> No
     assert stack_spec_glob("dev", project) == "jobs/*.yaml"
     (project / "Pulumi.dev.yaml").write_text("config:\n  vodjobs:specs: mine/*.yaml\n")  # the checkout's own wins
     assert stack_spec_glob("dev", project) == "mine/*.yaml"
+
+
+def test_a_reader_that_stops_early_is_not_an_error(project: Path) -> None:
+    for index in range(200):  # enough output to outrun the pipe's buffer once the reader is gone
+        (project / "specs" / f"bad-{index:03d}.yaml").write_text(BAD)
+    done = subprocess.run(f"{sys.executable} -m vod_provider.cli validate | head -1", shell=True, cwd=project,
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+
+    assert done.stdout.count("\n") == 1
+    assert "Broken pipe" not in done.stderr and "Traceback" not in done.stderr, done.stderr

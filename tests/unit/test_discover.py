@@ -54,6 +54,17 @@ def test_the_newest_successful_job_of_each_video_and_template_is_adopted_and_the
                                 PassedOver(J_OLD, V1, T1, f"an older job of the same video and template; {J_NEW} is adopted"))
 
 
+def test_a_job_the_stack_already_holds_is_not_adopted_again_and_its_video_has_a_job() -> None:
+    listed = {V1: [J_OLD, J_NEW], V2: [J_V2]}
+    found = [info(J_OLD, V1, created="2024-01-01T00:00:00Z"), info(J_NEW, V1, created="2024-02-01T00:00:00Z"), info(J_V2, V2)]
+
+    plan = plan_discovery([V1, V2], listed, found, managed={J_NEW: "launch-cover"})
+
+    assert plan.adopted == (FoundJob(V2, T1, J_V2),)  # not J_OLD either: V1 and T1 already have their job in the stack
+    assert plan.without_job == ()
+    assert PassedOver(J_NEW, V1, T1, "the stack already holds it, as job 'launch-cover'") in plan.passed_over
+
+
 @pytest.mark.parametrize(("found", "template_ids", "reason"), [
     ([], (), "ListAIImageInfo lists it, but GetAIImageJobs does not know it"),
     ([info(J_NEW, V2)], (), f"GetAIImageJobs reports it on video {V2}, not {V1}"),

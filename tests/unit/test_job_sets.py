@@ -381,3 +381,21 @@ def test_filling_a_pattern_keeps_braces_of_the_values_and_names_a_missing_one() 
     assert pattern.fill({"a": "{1}", "b": "2"}) == "{x}{1}-2"
     with pytest.raises(KeyError, match="b"):
         pattern.fill({"a": "1"})
+
+
+def test_an_emptied_items_file_or_one_outside_the_project_is_refused(tmp_path: Path) -> None:
+    (tmp_path.parent / "elsewhere.csv").write_text(csv("videoId", V[0]))
+    lines = problems(tmp_path, {
+        "covers.yaml": f"jobSets:\n  header-only:\n    items: a.csv\n    templateId: {TEMPLATE_ID}\n"
+                       f"  comments-only:\n    items: b.txt\n    templateId: {TEMPLATE_ID}\n"
+                       f"  empty-list:\n    items: c.yml\n    templateId: {TEMPLATE_ID}\n"
+                       f"  outside:\n    items: ../../elsewhere.csv\n    templateId: {TEMPLATE_ID}\n",
+        "a.csv": csv("videoId,campaign"),
+        "b.txt": "# nothing yet\n\n",
+        "c.yml": "[]\n",
+    })
+
+    assert [line.split(": ", 2)[1] + " " + line.rsplit(" ", 1)[1] for line in lines] == [
+        "jobSets.header-only.items [items-empty]", "jobSets.comments-only.items [items-empty]",
+        "jobSets.empty-list.items [items-empty]", "jobSets.outside.items [items-path]"]
+    assert "specs/a.csv lists no item; a job set lists at least one" in lines[0]

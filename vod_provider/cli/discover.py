@@ -17,7 +17,7 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TextIO, TypeVar
@@ -31,7 +31,7 @@ from vod_provider.cli.discover_plan import Discovery, plan_discovery
 from vod_provider.cli.discover_report import render_report
 from vod_provider.cli.exit_codes import ExitCode
 from vod_provider.cli.progress import Progress
-from vod_provider.cli.stack_reader import stack_config, stack_name
+from vod_provider.cli.stack_reader import export_stack, recorded_jobs, stack_config, stack_name
 from vod_provider.errors import VodjobsError
 from vod_provider.spec.adoption_spec import AdoptionSpec, render_adoption_spec
 from vod_provider.spec.loader import load_spec_files, read_video_ids
@@ -93,11 +93,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"vodjobs discover: {error}\n")
         return ExitCode.FAILED
     # A stack, setting, credentials or API problem (a VodjobsError) is reported by vodjobs' main as one message, exit 3.
-    config = stack_config(stack_name(args.stack, args.cwd), args.cwd)
+    stack = stack_name(args.stack, args.cwd)
+    config = stack_config(stack, args.cwd)
     check_config_keys(config)
     settings = resolve_settings(config.get, os.environ)
     client = VodClient(settings.endpoint, settings.credentials, limiter=RateLimiter(settings.max_qps))
-    discovery = discover(client, videos, args.template_id, sys.stderr)
+    # Jobs the stack already records are not offered again: adopting one would record its JobId twice.
+    managed = {job.job_id: job.name for job in recorded_jobs(export_stack(stack, args.cwd))}
+    discovery = discover(client, videos, args.template_id, sys.stderr, managed)
     if not discovery.adopted:
         out.write(render_report(discovery, None, None, args.cwd))
         return ExitCode.FAILED
@@ -116,8 +119,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return ExitCode.OK
 
 
-def discover(client: VodClient, videos: Sequence[str], template_ids: Sequence[str], err: TextIO) -> Discovery:
-    """List each video's jobs, read them 10 per call, and sort them into adoptions (progress on `err`)."""
+def discover(client: VodClient, videos: Sequence[str], template_ids: Sequence[str], err: TextIO,
+             managed: Mapping[str, str] | None = None) -> Discovery:
+    """List each video's jobs, read them 10 per call, and sort them into adoptions (progress on `err`); `managed`:
+    JobId → job name of the jobs the stack already holds, never adopted again."""
     listed = dict(zip(videos, _each(videos, lambda video: _job_ids(client, video),
                                     Progress(err, "videos listed (ListAIImageInfo)", len(videos), "discover: ")),
                       strict=True))
@@ -129,7 +134,7 @@ def discover(client: VodClient, videos: Sequence[str], template_ids: Sequence[st
         for answer, batch in zip(_each(batches, client.get_ai_image_jobs, None), batches, strict=True):
             found += answer
             progress.advance(len(batch))
-    return plan_discovery(videos, listed, found, frozenset(template_ids))
+    return plan_discovery(videos, listed, found, frozenset(template_ids), managed)
 
 
 def _job_ids(client: VodClient, video: str) -> list[str] | None:

@@ -37,15 +37,19 @@ class Discovery:
 
 
 def plan_discovery(videos: Sequence[str], listed: Mapping[str, Sequence[str] | None], found: Iterable[AIImageJobInfo],
-                   template_ids: Collection[str] = ()) -> Discovery:
+                   template_ids: Collection[str] = (), managed: Mapping[str, str] | None = None) -> Discovery:
     """Sort the jobs of `videos` into adoptions.
 
     `listed`: video → the JobIds ListAIImageInfo gave (None: the video does not exist); `found`: what GetAIImageJobs
-    answered for them; `template_ids`: keep only jobs on these templates (empty: every template).
+    answered for them; `template_ids`: keep only jobs on these templates (empty: every template); `managed`: JobId →
+    job name of the jobs the stack already holds. A video and template whose newest job the stack holds adopts
+    nothing (a JobId recorded twice would be two jobs in state for one in VOD), and its video counts as having a job.
     """
+    managed = managed or {}
     infos = {info.job_id: info for info in found}
     adopted: list[FoundJob] = []
     passed: list[PassedOver] = []
+    held: set[str] = set()  # videos whose job the stack already holds
     for video in videos:
         job_ids = listed.get(video) or ()
         candidates: list[tuple[AIImageJobInfo, FoundJob]] = []
@@ -59,9 +63,13 @@ def plan_discovery(videos: Sequence[str], listed: Mapping[str, Sequence[str] | N
                     continue
             passed.append(PassedOver(job_id, video, info.template_id if info else "", reason or ""))
         adopted_here, passed_here = _newest_per_template(candidates)
-        adopted += adopted_here
-        passed += passed_here
-    with_job = {job.video_id for job in adopted}
+        adopted += [job for job in adopted_here if job.job_id not in managed]
+        passed += passed_here + [PassedOver(job.job_id, job.video_id, job.template_id,
+                                            f"the stack already holds it, as job {managed[job.job_id]!r}")
+                                 for job in adopted_here if job.job_id in managed]
+        if any(job.job_id in managed for job in adopted_here):
+            held.add(video)
+    with_job = {job.video_id for job in adopted} | held
     unknown = tuple(video for video in videos if listed.get(video, ()) is None)
     without = tuple(video for video in videos if video not in with_job and listed.get(video, ()) is not None)
     return Discovery(tuple(adopted), without, unknown, tuple(passed))

@@ -65,6 +65,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     command: Command = args.command
     try:
         return int(command.load().run(args, out or sys.stdout))
+    except BrokenPipeError:
+        # The reader stopped reading (`vodjobs validate | head`): not a failure to report. Later writes (the
+        # interpreter's flush at exit) go nowhere instead of raising again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.OK
     except (VodjobsError, OSError) as error:
         # What the user can cause or meet (a stack, setting, credential, API or file problem) is a message; a bug
         # keeps its traceback. `--debug` or PULUMI_DEBUG=1 prints the traceback behind the message too.

@@ -124,11 +124,19 @@ class _ItemsReader:
                        "per line, or a YAML list)")
             return Expansion(issues=[self._issue(decl, "items-path" if relative.is_absolute() else "items-format", problem)])
         target = (spec_path.parent / relative).resolve()
+        if not target.is_relative_to(self.root.resolve()):
+            # Reviewed with the specs, or not at all: an items file outside the repository changes jobs unseen.
+            return Expansion(issues=[self._issue(decl, "items-path", f"items file {decl.items!r} is outside the project "
+                                                 f"({self.root}); keep items files in the repository, beside the specs")])
         if target not in self.sources:
             self.sources[target] = self._source(target, relative.suffix.lower())
         source = self.sources[target]
         if isinstance(source, SpecIssue):
             return Expansion(issues=[self._issue(decl, source.code, source.message)])
+        if not source.issues and not source.rows:
+            # An emptied file would forget every job of the set, as `items: []` would: both are refused.
+            return Expansion(issues=[self._issue(decl, "items-empty", f"{source.file} lists no item; a job set lists at "
+                                                 "least one: to forget every job of the set, remove the set")])
         self.items_files[decl.name] = source.file
         return expand_job_set(decl, source)
 
