@@ -194,3 +194,13 @@ def test_a_reader_that_stops_early_is_not_an_error(project: Path) -> None:
 
     assert done.stdout.count("\n") == 1
     assert "Broken pipe" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_stacks_glob_that_matches_nothing_is_reported_where_it_was_set(project: Path) -> None:
+    (project / "Pulumi.prod.yaml").write_text("config:\n  vodjobs:specs: spces/**/*.yaml\n")
+
+    code, text = run("--stack", "prod")
+
+    assert code == 1
+    assert text.splitlines()[1] == ("Pulumi.prod.yaml:2:18: vodjobs:specs: no spec file matches 'spces/**/*.yaml'; to "
+                                    "remove every job on purpose, keep one file containing `jobs: {}` [no-files]")

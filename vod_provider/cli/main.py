@@ -59,9 +59,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     # The subcommand is the first word that is not an option; only its module is imported.
     chosen = next((word for word in arguments if not word.startswith("-")), None)
     parser = build_parser(chosen)
+    names = [c.name for c in COMMANDS]
+    if chosen is not None and chosen not in names:
+        nearest = difflib.get_close_matches(chosen, names, n=1)
+        parser.error(f"unknown command {chosen}" + (f" (did you mean {nearest[0]}?)" if nearest else "")
+                     + f"; the commands are {', '.join(names)}")
     args, unknown = parser.parse_known_args(arguments)
     if unknown:
-        parser.error(unknown_arguments_message(unknown, _option_strings(parser, chosen)))
+        sub = _subparser(parser, chosen) or parser  # its usage is the one that helps
+        sub.error(unknown_arguments_message(unknown, _option_strings(parser, chosen)))
     command: Command = args.command
     try:
         return int(command.load().run(args, out or sys.stdout))
@@ -97,24 +103,32 @@ def unknown_arguments_message(unknown: Sequence[str], options: Sequence[str]) ->
     return "; ".join(described)
 
 
-def _option_strings(parser: argparse.ArgumentParser, chosen: str | None) -> list[str]:
-    parsers = [parser]
+def _subparser(parser: argparse.ArgumentParser, chosen: str | None) -> argparse.ArgumentParser | None:
     for action in parser._actions:  # argparse keeps its subparsers there and nowhere public
         if isinstance(action, argparse._SubParsersAction) and chosen in action.choices:
-            parsers.append(action.choices[chosen])
+            sub: argparse.ArgumentParser = action.choices[chosen]
+            return sub
+    return None
+
+
+def _option_strings(parser: argparse.ArgumentParser, chosen: str | None) -> list[str]:
+    parsers = [parser, *filter(None, [_subparser(parser, chosen)])]
     return [option for p in parsers for action in p._actions for option in action.option_strings if option.startswith("--")]
 
 
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the `chosen` subcommand's arguments are added (that is what imports its module)."""
-    parser = argparse.ArgumentParser(prog="vodjobs", description="Image-AI jobs of Alibaba Cloud VOD, declared in YAML.")
+    # No abbreviations: a mistyped option is an error naming the nearest, never a guess at which one was meant.
+    parser = argparse.ArgumentParser(prog="vodjobs", description="Image-AI jobs of Alibaba Cloud VOD, declared in YAML.",
+                                     allow_abbrev=False)
     parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     # Also after the subcommand (`vodjobs status --debug`); SUPPRESS leaves the top level's value when it is absent.
     debug_option = argparse.ArgumentParser(add_help=False)
     debug_option.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
     subparsers = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
     for command in COMMANDS:
-        sub = subparsers.add_parser(command.name, help=command.help, description=command.help, parents=[debug_option])
+        sub = subparsers.add_parser(command.name, help=command.help, description=command.help, parents=[debug_option],
+                                    allow_abbrev=False)
         if command.name == chosen:
             command.load().add_arguments(sub)
         sub.set_defaults(command=command)

@@ -22,7 +22,7 @@ from typing import TextIO
 
 from vod_provider.cli.exit_codes import ExitCode
 from vod_provider.cli.github import spec_issue_annotation
-from vod_provider.cli.stack_files import StackFileError, project_spec_glob, stack_names, stack_spec_glob
+from vod_provider.cli.stack_files import SpecGlob, StackFileError, project_spec_glob, spec_glob, stack_names
 from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError, SpecIssue, SpecSet, display_path, find_spec_files, load_spec_files
 
 
@@ -50,25 +50,28 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if sets is None:
         return _validate(args.paths or [DEFAULT_SPEC_GLOB], args.format, root, out)
     codes = []
-    for stack, pattern in sets:
+    for stack, specs_glob in sets:
         if args.format != "json":
-            print(f"stack {stack} ({pattern}):", file=out)
-        codes.append(_validate([pattern], args.format, root, out))
+            print(f"stack {stack} ({specs_glob.pattern}):", file=out)
+        codes.append(_validate([specs_glob.pattern], args.format, root, out, specs_glob))
     return max(codes, default=ExitCode.OK)
 
 
-def _stack_sets(args: argparse.Namespace, root: Path) -> list[tuple[str, str]] | None:
+def _stack_sets(args: argparse.Namespace, root: Path) -> list[tuple[str, SpecGlob]] | None:
     """(stack, glob) for each stack to check, or None when PATHS (or the default glob) are checked instead."""
     if args.stack:
-        return [(args.stack, stack_spec_glob(args.stack, root))]
+        return [(args.stack, spec_glob(args.stack, root))]
     if args.all_stacks:
         # A project whose stack settings are not committed still has the default set: check that one.
-        return [(stack, stack_spec_glob(stack, root)) for stack in stack_names(root)] or [("(default)", project_spec_glob(root))]
+        return ([(stack, spec_glob(stack, root)) for stack in stack_names(root)]
+                or [("(default)", SpecGlob(project_spec_glob(root), "Pulumi.yaml"))])
     return None
 
 
-def _validate(patterns: Sequence[str], output_format: str, root: Path, out: TextIO) -> int:
+def _validate(patterns: Sequence[str], output_format: str, root: Path, out: TextIO, specs_glob: SpecGlob | None = None) -> int:
     files, issues = collect_spec_files(patterns, root)
+    if specs_glob is not None and not files:
+        issues = [specs_glob.no_files_issue()]  # where the stack's glob was set, as `vodjobs preview` says it
     loaded: SpecSet | None = None
     if not issues:
         try:
