@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 
-from vod_provider.cli.preview_plan import JOB_TYPE, TEMPLATE_TYPE, Change, PreviewDigestError, TemplateUse, plan_preview
+from vod_provider.cli.preview_plan import (
+    JOB_TYPE,
+    TEMPLATE_TYPE,
+    Change,
+    PreviewDigestError,
+    TemplateUse,
+    look_alike_sentence,
+    plan_preview,
+)
 from vod_provider.providers.diff import UNKNOWN
 from vod_provider.spec.model import JobSpec, SpecSet, TemplateSpec
 
@@ -190,3 +198,19 @@ def test_the_stack_and_the_halves_of_a_replacement_are_not_jobs() -> None:
     halves = [step("create-replacement", "a", JOB_INPUTS, JOB_INPUTS), step("delete-replaced", "a", JOB_INPUTS, JOB_INPUTS)]
 
     assert plan_preview({"steps": [stack, *halves]}, specs(job("a"))).jobs == ()
+
+
+def test_a_new_job_with_the_inputs_of_a_forgotten_one_is_named_as_a_look_alike_rename() -> None:
+    other = {"videoId": "b" * 32, "templateId": TEMPLATE_ID}
+    plan = plan_preview({"steps": [
+        step("delete", "spring-cover", old=JOB_INPUTS),
+        step("create", "summer-cover", new=JOB_INPUTS),  # same inputs, new name, no alias
+        step("create", "fresh-cover", new=other),
+        step("delete", "gone-cover", old={**other, "revision": 1}),  # not the same job: another revision
+    ]}, specs(job("summer-cover"), job("fresh-cover")))
+
+    assert plan.look_alike_renames == (("spring-cover", "summer-cover"),)
+    sentence = look_alike_sentence(plan.look_alike_renames, lambda name: f"`{name}`")
+    assert sentence is not None and sentence.startswith("looks like a rename: 1 new job has the same inputs as jobs this up "
+                                                         "forgets (`spring-cover` → `summer-cover`)")
+    assert look_alike_sentence((), str) is None

@@ -11,14 +11,14 @@ another name) could not be told apart from nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from vod_provider.errors import CliError
 from vod_provider.program import JobOutcome
 from vod_provider.providers.adoption import unverified_job_ids
-from vod_provider.providers.diff import TEMPLATE_REFERENCE, FieldChange, is_unknown, job_identity, json_changes, shown_value
+from vod_provider.providers.diff import TEMPLATE_REFERENCE, FieldChange, is_unknown, job_essence, job_identity, json_changes, shown_value
 from vod_provider.spec.model import JobSetSummary, JobSpec, SpecIssue, SpecSet, TemplateSpec
 
 JOB_TYPE = "pulumi-python:dynamic/vod:AIImageJob"
@@ -104,6 +104,8 @@ class PreviewPlan:
     api_calls: tuple[tuple[str, int], ...]  # (action, count): the calls whose number the preview knows
     jobs_per_template: tuple[TemplateUse, ...]
     job_sets: tuple[JobSetSummary, ...] = ()  # the sets the specs declare (and, without state, the base's removed ones)
+    # (forgotten, new) jobs with the same inputs: a rename without `aliases`, which would submit them again
+    look_alike_renames: tuple[tuple[str, str], ...] = ()
 
     def count(self, action: JobAction) -> int:
         return sum(1 for job in self.jobs if job.action == action)
@@ -169,7 +171,41 @@ def plan_preview(digest: Mapping[str, Any], specs: SpecSet) -> PreviewPlan:
     unverified = unverified_job_ids(str(d.get("message", "")) for d in digest.get("diagnostics", []))
     jobs = sorted((_job_row(step, jobs_by_name, names_by_id, unverified, specs.job_sets) for step in job_steps),
                   key=lambda row: (JOB_ACTIONS.index(row.action), row.name))
-    return PreviewPlan(tuple(jobs), tuple(templates), api_calls(jobs, templates), jobs_per_template(jobs), specs.job_sets)
+    return PreviewPlan(tuple(jobs), tuple(templates), api_calls(jobs, templates), jobs_per_template(jobs), specs.job_sets,
+                       look_alike_renames(job_steps, {job.name for job in jobs if job.action == "submit"}))
+
+
+def look_alike_sentence(pairs: Sequence[tuple[str, str]], code: Callable[[str], str]) -> str | None:
+    """The warning for look-alike renames, e.g. "2 new jobs have the same inputs as 2 jobs this up forgets (`a` → `b`,
+    …)", with what to do; None when there are none. `code` formats a name (Markdown or plain). Pure."""
+    if not pairs:
+        return None
+    shown = ", ".join(f"{code(old)} → {code(new)}" for old, new in pairs[:3]) + (", …" if len(pairs) > 3 else "")
+    jobs = "job has" if len(pairs) == 1 else "jobs have"
+    return (f"looks like a rename: {len(pairs)} new {jobs} the same inputs as jobs this up forgets ({shown}), and would be "
+            "submitted again. If they were renamed, list the old names under `aliases:` (in a job set, the old name "
+            "pattern): then nothing is submitted")
+
+
+def look_alike_renames(job_steps: Sequence[Mapping[str, Any]], submitted: Collection[str]) -> tuple[tuple[str, str], ...]:
+    """Pairs (forgotten job, submitted job) whose inputs are the same: most likely a job renamed without `aliases:`
+    (or a set's name pattern changed without its old one in `aliases:`), which submits the job again. Pure."""
+    def identity(inputs: Mapping[str, Any]) -> str:
+        essence = job_essence(inputs)
+        essence["templateId"] = inputs.get(TEMPLATE_REFERENCE) or essence.get("templateId")  # a template by its name
+        return json.dumps(essence, sort_keys=True)
+
+    forgotten: dict[str, list[str]] = {}
+    for step in job_steps:
+        if step.get("op") == "delete":
+            forgotten.setdefault(identity(_inputs(step, "oldState")), []).append(_name(step))
+    pairs = []
+    for step in job_steps:
+        if step.get("op") == "create" and _name(step) in submitted:
+            olds = forgotten.get(identity(_inputs(step, "newState")))
+            if olds:
+                pairs.append((olds.pop(0), _name(step)))
+    return tuple(sorted(pairs))
 
 
 def _job_row(step: Mapping[str, Any], declared: Mapping[str, JobSpec], names_by_id: Mapping[str, str],

@@ -22,6 +22,7 @@ from vod_provider.cli.preview_plan import (
     StatelessBase,
     TemplateAction,
     TemplateRow,
+    look_alike_sentence,
 )
 from vod_provider.cli.preview_sets import (
     SetPreview,
@@ -131,6 +132,9 @@ def render_markdown(outcome: PreviewOutcome, limit: int | None = None, full_summ
 
 def _markdown_plan(plan: PreviewPlan) -> tuple[list[str], list[_Table]]:
     lines = [f"**{_sentence(verdict(plan))}**", "", _sentence(api_calls_sentence(plan)), ""]
+    renames = look_alike_sentence(plan.look_alike_renames, _code)
+    if renames:
+        lines += [f"> ⚠️ **{_sentence(renames)}**", ""]
     tables = []
     if plan.failed_jobs:
         tables.append(_Table([f"**{_sentence(failed_sentence(len(plan.failed_jobs)))}**", ""],
@@ -314,6 +318,9 @@ def render_github_annotations(outcome: PreviewOutcome) -> str:
         if outcome.without_state is not None:
             lines.append(annotation("warning", {"title": f"vodjobs {outcome.stack}: not verified against state"},
                                     not_verified_sentence(outcome.without_state, _plain).replace("`", "")))
+        renames = look_alike_sentence(outcome.plan.look_alike_renames, _plain)
+        if renames:
+            lines.append(annotation("warning", {"title": f"vodjobs {outcome.stack}: looks like a rename"}, _sentence(renames)))
         for job in outcome.plan.failed_jobs:
             assert job.failed is not None and job.spec is not None  # a kept job: recorded and declared
             lines.append(annotation("warning", {"file": job.spec.file, "line": str(job.spec.line),
@@ -351,6 +358,7 @@ def render_json(outcome: PreviewOutcome) -> str:
             waitingJobs=plan.waiting_jobs,
             jobsPerTemplate=[asdict(use) for use in plan.jobs_per_template],
             jobSets={job_set.name: _job_set_json(job_set) for job_set in job_set_previews(plan)},
+            lookAlikeRenames=[{"forgotten": old, "submitted": new} for old, new in plan.look_alike_renames],
             summary=verdict(plan).replace("`", ""),
         )
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
