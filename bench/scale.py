@@ -20,6 +20,11 @@ and exits 0 only when every target holds.
 one local moto S3 server process, vodjobs' journal beside it (checked with `vodjobs journal where`, as ci-up does),
 PULUMI_SKIP_CHECKPOINTS=true and CI=true; it also counts the bucket requests of each operation from the server's
 log (the journal's PUTs, LISTs and DeleteObjects apart from Pulumi's own), and writes scale-N<N>-pipeline.json.
+
+--job-set declares vodjobs' N jobs as one job set over one CSV (the floor keeps N plain resources, named alike), times
+`vodjobs validate` of it, and checks issue 15's targets (scale_report.job_set_targets); --latency-ms MS makes the
+emulator answer every call MS late (a runner far from the region); --skip-naive leaves out (a). The file name gains
+-jobset and -latency<MS>ms.
 """
 
 from __future__ import annotations
