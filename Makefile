@@ -100,10 +100,17 @@ journal-mode = if $(VODJOBS) journal where --stack $(STACK); then \
 
 # 1,000 jobs: naive SDK loop, engine floor and vodjobs side by side (about 4 minutes); JOBS=5000 for the growth run.
 # PIPELINE=1: both sides as `make ci-up` runs them (state in a local S3 server's bucket, the journal beside it).
+# JOBSET=1: vodjobs declares the jobs as one job set over one CSV (issue 15: JOBS=10000 SKIP_NAIVE=1 REPEATS=1);
+# LATENCY_MS=150: every API call answers that much later (a runner far from the region).
 JOBS ?= 1000
 PIPELINE ?=
+JOBSET ?=
+LATENCY_MS ?=
+SKIP_NAIVE ?=
+REPEATS ?= 3
 bench-scale: setup-dev
-	python bench/scale.py --jobs $(JOBS) $(if $(PIPELINE),--pipeline)
+	python bench/scale.py --jobs $(JOBS) --repeats $(REPEATS) $(if $(PIPELINE),--pipeline) $(if $(JOBSET),--job-set) \
+		$(if $(LATENCY_MS),--latency-ms $(LATENCY_MS)) $(if $(SKIP_NAIVE),--skip-naive)
 
 clean:
 	rm -rf .pulumi-state .demo Pulumi.dev.yaml .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

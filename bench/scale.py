@@ -20,6 +20,11 @@ and exits 0 only when every target holds.
 one local moto S3 server process, vodjobs' journal beside it (checked with `vodjobs journal where`, as ci-up does),
 PULUMI_SKIP_CHECKPOINTS=true and CI=true; it also counts the bucket requests of each operation from the server's
 log (the journal's PUTs, LISTs and DeleteObjects apart from Pulumi's own), and writes scale-N<N>-pipeline.json.
+
+--job-set declares vodjobs' N jobs as one job set over one CSV (the floor keeps N plain resources, named alike), times
+`vodjobs validate` of it, and checks issue 15's targets (scale_report.job_set_targets); --latency-ms MS makes the
+emulator answer every call MS late (a runner far from the region); --skip-naive leaves out (a). The file name gains
+-jobset and -latency<MS>ms.
 """
 
 from __future__ import annotations
@@ -52,10 +57,13 @@ from bench.scale_projects import (  # noqa: E402
     CommandFailed,
     Job,
     floor_project,
+    job_set_name,
     journal_where,
     vodjobs_project,
     vodjobs_status,
+    vodjobs_validate,
     write_floor_jobs,
+    write_job_set_rows,
     write_spec,
 )
 from bench.scale_report import render_table, targets_for  # noqa: E402
@@ -158,8 +166,10 @@ def settle() -> None:
     time.sleep(1.5)
 
 
-def make_jobs(count: int) -> list[Job]:
-    return [Job(f"cover-{n:05d}", hashlib.md5(f"bench-video-{n}".encode()).hexdigest(), TEMPLATE) for n in range(count)]
+def make_jobs(count: int, job_set: bool = False) -> list[Job]:
+    """`count` jobs, one per generated video; with `job_set` named as vodjobs names a job set's jobs (on both sides)."""
+    videos = [hashlib.md5(f"bench-video-{n}".encode()).hexdigest() for n in range(count)]
+    return [Job(job_set_name(video) if job_set else f"cover-{n:05d}", video, TEMPLATE) for n, video in enumerate(videos)]
 
 
 def run_naive(log: EmulatorLog, endpoint: str, jobs: list[Job]) -> dict[str, Measured]:
@@ -271,7 +281,7 @@ def pipeline_backends(server: S3Server, tmp: Path) -> Backends:
 
 
 def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
-    jobs = make_jobs(args.jobs + 1)
+    jobs = make_jobs(args.jobs + 1, args.job_set)
     known, extra = jobs[:-1], jobs[-1]
     flags = PIPELINE_FLAGS if args.pipeline else {} if args.per_step_checkpoints else RECOMMENDED_FLAGS
     journal = None
@@ -284,27 +294,39 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             cleanup.callback(server.stop)
             backends = pipeline_backends(server, tmp)
         emulator.seed([job.video_id for job in jobs], [TEMPLATE])
+        if args.latency_ms:  # a runner far from the region: every API call answers this much later
+            emulator.set_faults({"actions": {"*": {"latencyMs": args.latency_ms}}})
         log = EmulatorLog(emulator)
-        naive = run_naive(log, emulator.url, known)
+        naive = {} if args.skip_naive else run_naive(log, emulator.url, known)
         floor = floor_project(tmp / "floor", flags, known, backends.floor)
         vodjobs = vodjobs_project(tmp / "vodjobs", flags, known, emulator.url, (KEY.access_key_id, KEY.access_key_secret),
-                                  backends.vodjobs)
+                                  backends.vodjobs, job_set=args.job_set)
+        validated = None
+        if args.job_set:
+            print("vodjobs: validate", file=sys.stderr)
+            validated = measure(log, lambda: vodjobs_validate(vodjobs))
         if args.pipeline:
             outlives, journal = journal_where(vodjobs)
             if not outlives or BESIDE_STATE not in journal:
                 raise CommandFailed(f"the pipeline's journal should be beside the state in the bucket: {journal}")
         sides = [Side("floor", floor, lambda: write_floor_jobs(floor, jobs), len(known), backends.requests(backends.floor)),
-                 Side("vodjobs", vodjobs, lambda: write_spec(vodjobs, "added.yaml", [extra]), len(known),
-                      backends.requests(backends.vodjobs))]
+                 Side("vodjobs", vodjobs,
+                      (lambda: write_job_set_rows(vodjobs, jobs)) if args.job_set
+                      else (lambda: write_spec(vodjobs, "added.yaml", [extra])),
+                      len(known), backends.requests(backends.vodjobs))]
         measured = run_pulumi_sides(sides, log, args.repeats, up_first=args.pipeline)
         floor_ops, vodjobs_ops = measured["floor"], measured["vodjobs"]
         print("vodjobs: status", file=sys.stderr)
         settle()
         vodjobs_ops["status"] = measure(log, lambda: vodjobs_status(vodjobs), bucket=sides[1].bucket)
+        if validated is not None:
+            vodjobs_ops["validate"] = validated
     return {
         "jobs": args.jobs,
         "flags": flags,
         "pipeline": args.pipeline,
+        "jobSet": args.job_set,
+        "latencyMs": args.latency_ms,
         "backend": "s3 (a local moto_server process; one bucket per side)" if args.pipeline else "file",
         **({"journal": journal, "s3ClientBytes": s3_client_bytes(sys.executable)} if journal else {}),
         "qpsFloorSeconds": args.jobs / SUBMIT_QPS,
@@ -324,15 +346,24 @@ def main() -> int:
     mode.add_argument("--pipeline", action="store_true",
                       help="as `make ci-up` runs: state in a bucket of a local moto S3 server, the journal beside it, "
                            "PULUMI_SKIP_CHECKPOINTS=true")
+    parser.add_argument("--job-set", action="store_true",
+                        help="vodjobs declares the N jobs as one job set over one CSV (issue 15's targets); "
+                             "the floor keeps N plain resources, named as the set names its jobs")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="a runner far from the region: the emulator answers every API call this much later")
+    parser.add_argument("--skip-naive", action="store_true", help="leave out the naive SDK script (long at 10,000)")
     parser.add_argument("--baseline", type=Path,
                         help="an N=1,000 result to measure growth against when --jobs is larger "
-                             "(default: results/scale-N1000.json, or scale-N1000-pipeline.json with --pipeline)")
+                             "(default: results/scale-N1000<suffix>.json, the same mode at N=1,000)")
     parser.add_argument("--repeats", type=int, default=3,
                         help="runs of each no-op operation per side, alternating; the table shows the median")
     parser.add_argument("--keep", action="store_true", help="keep the temp projects and state (their path is printed)")
     args = parser.parse_args()
-    suffix = "-per-step" if args.per_step_checkpoints else "-pipeline" if args.pipeline else ""
-    baseline_file = args.baseline or RESULTS / f"scale-N1000{'-pipeline' if args.pipeline else ''}.json"
+    mode = "-per-step" if args.per_step_checkpoints else "-pipeline" if args.pipeline else ""
+    if args.job_set:
+        mode += "-jobset"
+    suffix = mode + (f"-latency{args.latency_ms:g}ms" if args.latency_ms else "")
+    baseline_file = args.baseline or RESULTS / f"scale-N1000{mode}.json"
     load_before = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="vodjobs-scale-"))
     if args.keep:

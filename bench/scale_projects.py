@@ -125,12 +125,17 @@ def write_floor_jobs(project: BenchProject, jobs: Sequence[Job]) -> None:
 
 
 def vodjobs_project(directory: Path, flags: Mapping[str, str], jobs: Sequence[Job], endpoint: str,
-                    access_key: tuple[str, str], backend: Backend | None = None) -> BenchProject:
+                    access_key: tuple[str, str], backend: Backend | None = None, job_set: bool = False) -> BenchProject:
+    """The repository's program and provider on `jobs`: spec files of SPEC_FILE_SIZE jobs each, or (`job_set`) one
+    spec declaring them all as the job set JOB_SET over one CSV (the jobs must be named by job_set_jobs)."""
     project = BenchProject(directory, "bench", flags, backend)
     project.link("Pulumi.yaml", "__main__.py", "vod_provider", ".venv")
     (project.directory / "specs").mkdir()
-    for start in range(0, len(jobs), SPEC_FILE_SIZE):
-        write_spec(project, f"batch-{start // SPEC_FILE_SIZE:03d}.yaml", jobs[start:start + SPEC_FILE_SIZE])
+    if job_set:
+        write_job_set(project, jobs)
+    else:
+        for start in range(0, len(jobs), SPEC_FILE_SIZE):
+            write_spec(project, f"batch-{start // SPEC_FILE_SIZE:03d}.yaml", jobs[start:start + SPEC_FILE_SIZE])
     project.run(["pulumi", "stack", "init", project.stack, "--non-interactive"])
     project.run(["pulumi", "config", "set-all", "--stack", project.stack, "--non-interactive",
                  "--plaintext", f"vodjobs:endpoint={endpoint}",
@@ -144,6 +149,37 @@ def write_spec(project: BenchProject, filename: str, jobs: Sequence[Job]) -> Non
     for job in jobs:
         lines += [f"  {job.name}:", f"    videoId: {job.video_id}", f"    templateId: {job.template_id}"]
     (project.directory / "specs" / filename).write_text("\n".join(lines) + "\n")
+
+
+JOB_SET = "bench"  # its jobs are named `bench-<videoId>` (specs/README.md, "Job sets")
+JOB_SET_CSV = "videos.csv"
+
+
+def job_set_name(video_id: str) -> str:
+    """The name vodjobs gives the job of `video_id` in the bench's job set (both sides use it, so state compares)."""
+    return f"{JOB_SET}-{video_id}"
+
+
+def write_job_set(project: BenchProject, jobs: Sequence[Job]) -> None:
+    """specs/jobs.yaml declaring the job set over specs/videos.csv (one row per job; one template for all)."""
+    [template] = {job.template_id for job in jobs}
+    assert all(job.name == job_set_name(job.video_id) for job in jobs), "job-set jobs are named <set>-<videoId>"
+    (project.directory / "specs" / "jobs.yaml").write_text(
+        f"jobSets:\n  {JOB_SET}:\n    items: {JOB_SET_CSV}\n    templateId: {template}\n")
+    write_job_set_rows(project, jobs)
+
+
+def write_job_set_rows(project: BenchProject, jobs: Sequence[Job]) -> None:
+    """Rewrite the job set's CSV with one row per job (adding a row is how a job-set user adds a job)."""
+    (project.directory / "specs" / JOB_SET_CSV).write_text("videoId\n" + "".join(f"{job.video_id}\n" for job in jobs))
+
+
+def vodjobs_validate(project: BenchProject) -> Finished:
+    """`vodjobs validate` of the project's specs (the default glob), as the pre-commit hook runs it; fails unless valid."""
+    finished = run_watched([sys.executable, "-m", "vod_provider.cli", "validate"], project.directory, project.env)
+    if finished.returncode != 0:
+        raise CommandFailed(f"vodjobs validate exited {finished.returncode}:\n{finished.stdout[-3000:]}{finished.stderr[-3000:]}")
+    return finished
 
 
 def journal_where(project: BenchProject) -> tuple[bool, str]:

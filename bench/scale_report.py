@@ -21,6 +21,13 @@ JOURNAL_KINDS = ("journal PUT", "journal LIST", "journal GET", "journal DeleteOb
 
 
 TARGET_N = 1000  # the issue's time, memory and state targets are set at N = 1,000; the call counts at any N
+# --job-set (issue 15): N jobs in one CSV, set at N = 10,000 and checked at any N.
+JOB_SET_VALIDATE_SECONDS = 2.0
+JOB_SET_COLD_UP_LIMIT = 1.2  # × the QPS floor
+FAR_COLD_UP_LIMIT = 1.3  # × the QPS floor, with --latency-ms (a runner far from the region)
+JOB_SET_RATIO = 1.3  # × the floor's: no-op preview, peak RSS of the CLI and the provider, CPU seconds of a cold up
+JOB_SET_GROWTH = 1.3  # s/job at N ÷ at N = 1,000, for no-op preview and add one
+CPU_ROLES = ("cli", "program", "provider")
 
 
 @dataclass(frozen=True)
@@ -48,8 +55,15 @@ def _state(ops: dict[str, Any]) -> float:
     return max(op["state_bytes_per_job"] or 0.0 for label, op in ops.items() if label in FLOOR_OF)
 
 
+def cpu_sum(op: dict[str, Any]) -> float:
+    """CPU seconds of the CLI, the program and the provider together during one operation."""
+    return float(sum(op["cpu_seconds"].get(role, 0.0) for role in CPU_ROLES))
+
+
 def targets_for(result: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[Target]:
     """Every target of the issue, measured on `result` (and growth against an N=1,000 `baseline`)."""
+    if result.get("jobSet"):
+        return job_set_targets(result, baseline)
     n, vod, floor = result["jobs"], result["vodjobs"], result["floor"]
     calls = {label: op["calls"] for label, op in vod.items()}
     cold_limit = PIPELINE_COLD_UP_LIMIT if result.get("pipeline") else COLD_UP_LIMIT
@@ -77,6 +91,40 @@ def targets_for(result: dict[str, Any], baseline: dict[str, Any] | None = None) 
         for label in OPERATIONS:
             targets.append(_at_most(f"growth: s/job of {label} at N={n} ÷ at N={baseline['jobs']}",
                                     growth(result, baseline, "vodjobs", label), GROWTH_LIMIT))
+    return targets
+
+
+def job_set_targets(result: dict[str, Any], baseline: dict[str, Any] | None = None) -> list[Target]:
+    """Issue 15's targets for N jobs declared by one CSV, side by side with the floor's N plain resources (at any N;
+    growth against an N=1,000 `baseline` of the same mode)."""
+    n, vod, floor = result["jobs"], result["vodjobs"], result["floor"]
+    calls = {label: op["calls"] for label, op in vod.items()}
+    far = bool(result.get("latencyMs"))
+    cold_limit = FAR_COLD_UP_LIMIT if far else JOB_SET_COLD_UP_LIMIT
+    targets = [
+        _exactly("every command succeeded", sum(1 for side in (vod, floor) for op in side.values() if op["error"]), 0),
+        _at_most(f"vodjobs validate of the {n}-row set ≤ {JOB_SET_VALIDATE_SECONDS:g} s", vod["validate"]["seconds"],
+                 JOB_SET_VALIDATE_SECONDS),
+        _at_most(f"cold up ≤ {cold_limit:g} × QPS floor (s)", vod["cold up"]["seconds"], cold_limit * result["qpsFloorSeconds"]),
+        _exactly("cold up: SubmitAIImageJob calls", calls["cold up"].get("SubmitAIImageJob", 0), n),
+        _exactly("cold up: throttling errors", vod["cold up"]["throttled"], 0),
+        _at_most(f"cold up: CPU s of CLI + program + provider ≤ {JOB_SET_RATIO:g} × floor's", cpu_sum(vod["cold up"]),
+                 JOB_SET_RATIO * cpu_sum(floor["cold up"])),
+        _at_most(f"no-op preview ≤ {JOB_SET_RATIO:g} × floor's (s)", vod["no-op preview"]["seconds"],
+                 JOB_SET_RATIO * floor["no-op preview"]["seconds"]),
+        _exactly("no-op preview: API calls", sum(calls["no-op preview"].values()), 0),
+        _exactly("add one: SubmitAIImageJob calls", calls["add one"].get("SubmitAIImageJob", 0), 1),
+        _at_most("refresh: GetAIImageJobs calls ≤ ⌈N/4⌉", calls["refresh"].get("GetAIImageJobs", 0), math.ceil((n + 1) / 4)),
+        _exactly("status: GetAIImageJobs calls = ⌈N/10⌉", calls["status"].get("GetAIImageJobs", 0), math.ceil((n + 1) / 10)),
+        _at_most("state bytes per job ≤ 1.5 × floor's", _state(vod), 1.5 * _state(floor)),
+        _at_most(f"CLI peak RSS ≤ {JOB_SET_RATIO:g} × floor's (MB)", _peak(vod, "cli") / MB, JOB_SET_RATIO * _peak(floor, "cli") / MB),
+        _at_most(f"provider peak RSS ≤ {JOB_SET_RATIO:g} × floor's (MB)", _peak(vod, "provider") / MB,
+                 JOB_SET_RATIO * _peak(floor, "provider") / MB),
+    ]
+    if baseline is not None:
+        for label in ("no-op preview", "add one"):
+            targets.append(_at_most(f"growth: s/job of {label} at N={n} ÷ at N={baseline['jobs']}",
+                                    growth(result, baseline, "vodjobs", label), JOB_SET_GROWTH))
     return targets
 
 
@@ -144,6 +192,13 @@ def render_table(result: dict[str, Any]) -> str:
     lines += ["", "cold up ratios: "
               f"÷ QPS floor {cold / result['qpsFloorSeconds']:.2f}, ÷ engine floor {cold / floor['cold up']['seconds']:.2f}, "
               + ", ".join(f"÷ naive {label} {cold / op['seconds']:.2f}" for label, op in result["naive"].items())]
+    if result.get("jobSet"):
+        lines.append("cold up CPU s (CLI + program + provider): "
+                     + "; ".join(f"{side} {cpu_sum(result[side]['cold up']):.1f} = "
+                                 + " + ".join(f"{result[side]['cold up']['cpu_seconds'].get(role, 0.0):.1f}" for role in CPU_ROLES)
+                                 for side in ("floor", "vodjobs")))
+    if result.get("latencyMs"):
+        lines.append(f"every API call answered {result['latencyMs']:g} ms late (a runner far from the region)")
     timeline = vod["cold up"].get("submits")
     if timeline:
         lines.append(f"cold up submits: first at {timeline['first']:.1f} s, last at {timeline['last']:.1f} s, "

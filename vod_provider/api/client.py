@@ -13,6 +13,7 @@ on with everything the request carried removed (api/redaction.py).
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -245,6 +246,22 @@ class VodClient:
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
+            session = environment_session(self._endpoint)
             self._local.session = session
         return session
+
+
+def environment_session(endpoint: str) -> requests.Session:
+    """A session that sends to `endpoint` as a plain `requests.Session` would, with the environment read once.
+
+    A plain session reads the environment on every request (proxies and NO_PROXY, REQUESTS_CA_BUNDLE /
+    CURL_CA_BUNDLE, ~/.netrc): a scan of every environment variable and a netrc lookup per call, about a third of the
+    provider's CPU per submit (bench/provider_profile.py). The endpoint and the environment do not change while a
+    provider runs, so the same settings are resolved here once and the session stops looking (`trust_env`).
+    """
+    session = requests.Session()
+    session.proxies.update(requests.utils.get_environ_proxies(endpoint))
+    session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    session.auth = requests.utils.get_netrc_auth(endpoint)
+    session.trust_env = False
+    return session
