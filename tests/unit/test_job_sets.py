@@ -399,3 +399,17 @@ def test_an_emptied_items_file_or_one_outside_the_project_is_refused(tmp_path: P
         "jobSets.header-only.items [items-empty]", "jobSets.comments-only.items [items-empty]",
         "jobSets.empty-list.items [items-empty]", "jobSets.outside.items [items-path]"]
     assert "specs/a.csv lists no item; a job set lists at least one" in lines[0]
+
+
+def test_an_items_file_reached_through_a_symlinked_specs_folder_is_inside_the_project(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "covers.yaml").write_text(f"jobSets:\n  s:\n    items: s.csv\n    templateId: {TEMPLATE_ID}\n")
+    (elsewhere / "s.csv").write_text(csv("videoId", V[0]))
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "specs").symlink_to(elsewhere)  # a checkout that links its specs, as the demo's test clones do
+
+    loaded = load_spec_files([project / "specs" / "covers.yaml"], project)
+
+    assert [job.name for job in loaded.jobs] == [f"s-{V[0]}"]

@@ -17,7 +17,13 @@ JOB_TYPE = "pulumi-python:dynamic/vod:AIImageJob"
 
 
 class StackReadError(CliError):
-    """The pulumi CLI could not read the stack (not logged in, no such stack, wrong passphrase…)."""
+    """The pulumi CLI could not read the stack (not logged in, no such stack, wrong passphrase…).
+
+    `listed`: the backend listed its stacks and this one is not among them (not merely a failed read)."""
+
+    def __init__(self, message: str, listed: bool = False) -> None:
+        super().__init__(message)
+        self.listed = listed
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ def require_stack(stack: str, cwd: Path) -> None:
 
     Checked before a preview, so that a mistyped stack exits 3 with that message and not as a failed preview.
     """
-    listed = json.loads(pulumi_output(["stack", "ls", "--json"], cwd) or "[]")
+    listed = json.loads(pulumi_output(["stack", "ls", "--json"], cwd) or "[]")  # StackReadError (listed False) if it fails
     names = [str(entry.get("name", "")) for entry in listed]
     # The backend may qualify names (org/project/stack); the short name is what people type.
     if stack in names or stack in {name.rsplit("/", 1)[-1] for name in names}:
@@ -77,7 +83,7 @@ def require_stack(stack: str, cwd: Path) -> None:
     short = sorted({name.rsplit("/", 1)[-1] for name in names})
     close = difflib.get_close_matches(stack, short, n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"the stacks there: {', '.join(short) or 'none'}"
-    raise StackReadError(f"no stack {stack!r} in this project's backend; {hint}")
+    raise StackReadError(f"no stack {stack!r} in this project's backend; {hint}", listed=True)
 
 
 def stack_name(stack: str | None, cwd: Path) -> str:
@@ -85,6 +91,12 @@ def stack_name(stack: str | None, cwd: Path) -> str:
     project's selected stack. Every `vodjobs` command that reads a stack starts here, so a mistyped stack reads the
     same everywhere and nothing is created or locked for it."""
     if stack:
-        require_stack(stack, cwd)
+        try:
+            require_stack(stack, cwd)
+        except StackReadError as error:
+            if error.listed:
+                raise
+            # The backend could not list its stacks (e.g. a checkpoint a killed run left half-written): that proves
+            # nothing about this stack, so the command goes on and pulumi itself says if it does not exist.
         return stack
     return pulumi_output(["stack", "--show-name"], cwd).strip()

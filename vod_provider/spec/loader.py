@@ -12,6 +12,7 @@ template references that resolve.
 from __future__ import annotations
 
 import glob
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -124,7 +125,11 @@ class _ItemsReader:
                        "per line, or a YAML list)")
             return Expansion(issues=[self._issue(decl, "items-path" if relative.is_absolute() else "items-format", problem)])
         target = (spec_path.parent / relative).resolve()
-        if not target.is_relative_to(self.root.resolve()):
+        # Lexically, from the spec file as the glob named it (not through symlinks: a checkout may link its specs
+        # folder from elsewhere): `..` is what leaves the project.
+        shown = Path(self.reads[spec_path][0]) if spec_path in self.reads else spec_path
+        named = shown if shown.is_absolute() else self.root / shown
+        if not _lexical(named.parent / relative).is_relative_to(_lexical(self.root)):
             # Reviewed with the specs, or not at all: an items file outside the repository changes jobs unseen.
             return Expansion(issues=[self._issue(decl, "items-path", f"items file {decl.items!r} is outside the project "
                                                  f"({self.root}); keep items files in the repository, beside the specs")])
@@ -278,7 +283,12 @@ def _read(path: Path, name: str) -> tuple[str | None, SpecIssue | None]:
 
 def display_path(path: Path, root: Path) -> str:
     """How a spec file is named in messages: relative to `root` when below it."""
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
+    for candidate, base in ((_lexical(path), _lexical(root)), (path.resolve(), root.resolve())):
+        if candidate.is_relative_to(base):  # as the path was given (a symlinked specs folder), else as it resolves
+            return str(candidate.relative_to(base))
+    return str(path)
+
+
+def _lexical(path: Path) -> Path:
+    """`path` made absolute and normalised without following symlinks."""
+    return Path(os.path.normpath(path.absolute()))
