@@ -154,6 +154,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=4, help="calls served at once (the dynamic provider: 4)")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="the emulator answers every call this much later (a runner far from the region)")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory(prefix="vodjobs-path-") as tmp:
@@ -163,6 +165,8 @@ def main() -> int:
             [pid] = command_children(os.getpid(), "moto_server")
             emulator.seed([video(v, n) for v in ("local", "bucket") for n in range(args.jobs)], [TEMPLATE])
             server.create_bucket("bench-path")
+            if args.latency_ms:
+                emulator.set_faults({"actions": {"*": {"latencyMs": args.latency_ms}}})
             os.environ.update(S3Server.environment(Path(tmp)))
             journals = {
                 "local": open_journal(LocalJournalLocation(Path(tmp) / "journal")),

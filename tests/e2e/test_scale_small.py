@@ -71,6 +71,32 @@ def test_fifty_jobs_cost_one_submit_each_and_nothing_more(stack: PulumiStack, em
     assert set(refreshed) == {"GetAIImageJobs"} and refreshed["GetAIImageJobs"] <= math.ceil(N / 4)
 
 
+FAR_LATENCY_SECONDS = 0.5
+FAR_VIDEOS = [hashlib.md5(f"scale-small-far-video-{n}".encode()).hexdigest() for n in range(12)]
+
+
+def most_in_flight(arrivals: list[float], answer_after: float) -> int:
+    """The most calls that arrived within one `answer_after` window: each was still waiting for its answer."""
+    ordered = sorted(arrivals)
+    return max(sum(1 for later in ordered[i:] if later - first < answer_after) for i, first in enumerate(ordered))
+
+
+def test_a_far_runner_keeps_more_than_four_submits_in_flight(stack: PulumiStack, emulator: EmulatorProcess) -> None:
+    """Every call answers 0.5 s late: the dynamic provider server's 4 threads would cap it at 4 in flight (and a runner
+    150 ms from the region at 26.7 submits/s); the provider widens its pool (providers/serving_threads.py)."""
+    emulator.add_videos(*({"VideoId": video} for video in FAR_VIDEOS))
+    emulator.set_faults({"actions": {"SubmitAIImageJob": {"latencyMs": FAR_LATENCY_SECONDS * 1000}}})
+    stack.write_spec("far.yaml", spec_yaml({f"far-{n:02d}": job(video) for n, video in enumerate(FAR_VIDEOS)}))
+
+    mark = emulator.log_position()
+    stack.up()
+    submits = emulator.calls(mark, "SubmitAIImageJob")
+    assert sorted(c["params"]["VideoId"] for c in submits) == sorted(FAR_VIDEOS)
+    # With 4 threads the 5th call can only leave once the 1st is answered, 0.5 s after it arrived. The engine runs
+    # 4 × cores steps at once (8 on CI's 2 cores); the pace (30/s) spaces arrivals by 33 ms at most.
+    assert most_in_flight([c["time"] for c in submits], FAR_LATENCY_SECONDS * 0.9) > 4
+
+
 SET_ROWS = 300  # the job-set edition of bench/scale.py --job-set (a few hundred rows: make test's share stays small)
 SET_VIDEOS = [hashlib.md5(f"scale-small-set-video-{n}".encode()).hexdigest() for n in range(SET_ROWS + 1)]
 

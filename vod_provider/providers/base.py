@@ -14,6 +14,7 @@ from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
 from vod_provider.providers.engine_errors import render_errors_as_messages
 from vod_provider.providers.runtime import RUNTIME
+from vod_provider.providers.serving_threads import widen_serving_pool
 
 
 class ConfiguredProvider(ResourceProvider):
@@ -26,6 +27,8 @@ class ConfiguredProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         # The engine configures each provider before its first call: from then on our errors reach it as messages.
         render_errors_as_messages()
+        # More than the server's 4 calls at once, so a far runner's round trips overlap (serving_threads.py).
+        widen_serving_pool()
         # The SDK's Config offers get() alone; the engine sends the whole stack config (pulumi-dynamic.md §1.6), and
         # every key is needed to refuse an unknown one.
         RUNTIME.configure(req.config._props, os.environ)
