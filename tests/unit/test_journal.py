@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import multiprocessing
 from pathlib import Path
+from typing import Any
 
-from vod_provider.safety.journal import SubmissionJournal, fold, inputs_hash, live_entries
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vod_provider.safety.journal import OpenSubmissions, SubmissionJournal, fold, inputs_hash, live_entries
 
 KEY = "vodjobs/prod/trailer-cover"
 H1 = inputs_hash({"videoId": "v1", "templateId": "t"})
@@ -96,3 +100,40 @@ def test_entries_appended_by_another_process_are_seen(tmp_path: Path) -> None:
     process.join(30)
 
     assert journal.lookup(KEY, H1).job_id == "J-orphan"  # type: ignore[union-attr]
+
+
+def test_an_entry_appended_after_a_torn_line_is_a_line_of_its_own(tmp_path: Path) -> None:
+    journal = SubmissionJournal(tmp_path)
+    journal.record("submitting", KEY, H1)
+    with (tmp_path / "vodjobs.prod.jsonl").open("a") as handle:
+        handle.write('{"event":"submitted","job":"vodjobs/prod/trailer-co')
+
+    journal.record("submitted", KEY, H1, jobId="J1")
+
+    for reader in (journal, SubmissionJournal(tmp_path)):
+        found = reader.lookup(KEY, H1)
+        assert found is not None and found.job_id == "J1"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["submitting", "submitted", "not-submitted", "ambiguous", "recorded",
+                                           "forgotten"]),
+                          st.sampled_from(["vodjobs/prod/a", "vodjobs/prod/b"]), st.sampled_from([H1, H2]),
+                          st.sampled_from([None, "J1", "J2"])), max_size=12))
+def test_folding_entry_by_entry_gives_what_fold_gives(events: list[tuple[str, str, str, str | None]]) -> None:
+    entries: list[dict[str, Any]] = []
+    folded = OpenSubmissions()
+    for n, (event, key, digest, job_id) in enumerate(events):
+        entry: dict[str, Any] = {"event": event, "job": key, "at": float(n)}
+        if event != "recorded":
+            entry["inputs"] = digest
+        if job_id is not None:
+            entry["jobId"] = job_id
+        entries.append(entry)
+        folded.apply(entry)
+    for key in ("vodjobs/prod/a", "vodjobs/prod/b"):
+        for digest in (H1, H2):
+            assert folded.lookup(key, digest) == fold(entries, key, digest)
+        for job_id in ("J1", "J2"):
+            assert folded.holds_job(key, job_id) == any(
+                (found := fold(entries, key, d)) is not None and found.job_id == job_id for d in (H1, H2))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vod_provider.safety.journal import LOOKUP_FIELDS, SubmissionJournal, inputs_hash
+from vod_provider.safety.journal import SubmissionJournal, inputs_hash
 
 OPEN_KEY, SETTLED_KEY = "vodjobs/prod/open-cover", "vodjobs/prod/settled-cover"
 H1 = inputs_hash({"videoId": "v1", "templateId": "t"})
@@ -36,6 +36,23 @@ def test_lookups_hold_only_the_fields_they_read_and_still_find_the_job_id(tmp_pa
 
     assert found is not None and (found.state, found.job_id, found.request_id) == ("submitted", "J1", "R1")
     assert reader.holds_job(OPEN_KEY, "J1")
-    held = [entry for view in reader._views.values() for history in view.by_job.values() for entry in history]
-    assert len(held) == 2 and all(set(entry) <= set(LOOKUP_FIELDS) for entry in held)
+    # One folded submission per open (job, inputs), nothing per line.
+    assert [len(view.open) for view in reader._views.values()] == [1]
     assert SubmissionJournal(tmp_path).stack_entries("vodjobs", "prod")[0]["input"] == FINDABLE  # on disk, in full
+
+
+def test_a_thousand_submissions_read_back_hold_a_thousand_small_values(tmp_path: Path) -> None:
+    writer = SubmissionJournal(tmp_path)
+    for n in range(1000):
+        writer.record("submitting", f"vodjobs/prod/cover-{n}", H1, token=f"n{n}", input=FINDABLE)
+        writer.record("submitted", f"vodjobs/prod/cover-{n}", H1, jobId=f"J{n}", requestId=f"R{n}")
+    for n in range(500):  # the next run's state holds half of them
+        writer.record("recorded", f"vodjobs/prod/cover-{n}", jobId=f"J{n}", durable=False)
+
+    reader = SubmissionJournal(tmp_path)
+
+    assert reader.lookup("vodjobs/prod/cover-999", H1).job_id == "J999"  # type: ignore[union-attr]
+    assert reader.lookup("vodjobs/prod/cover-0", H1) is None
+    assert [len(view.open) for view in reader._views.values()] == [500]
+    assert len((tmp_path / "vodjobs.prod.jsonl").read_text().splitlines()) == 1000  # compacted: the open half's lines
+    assert [len(view.open) for view in writer._views.values()] == [500]  # the writer folded its own lines too

@@ -25,18 +25,18 @@ import json
 import os
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 DEFAULT_DIR = Path(".vodjobs") / "journal"
 SETTLED = frozenset({"recorded", "forgotten"})
-# What `lookup` and `holds_job` read of an entry. A provider process keeps only these in memory (every entry of a
-# 1,000-job run is 1,000s of them); what it takes to find a job in the service stays on disk for `vodjobs recover`.
+# What `lookup` and `holds_job` read of an entry (the bucket journal keeps these of each object it lists; the local
+# one folds them at once, OpenSubmissions). What it takes to find a job in the service stays stored for `recover`.
 LOOKUP_FIELDS = ("event", "job", "inputs", "at", "jobId", "requestId")
-LINE = "_line"  # compaction's note of where an entry came from
 
 
 def inputs_hash(essence: Mapping[str, Any]) -> str:
@@ -83,7 +83,7 @@ class Journal(Protocol):
         """Wait for writes behind, if the store has any."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Submission:
     """What the journal knows of one job's latest submission with these inputs."""
 
@@ -145,7 +145,10 @@ class OpenSubmission:
 
 
 def unresolved_submissions(entries: list[dict[str, Any]]) -> list[OpenSubmission]:
-    """Every (job, inputs) whose latest state is `submitting` or `ambiguous`. Pure."""
+    """Every (job, inputs) whose latest state is `submitting` or `ambiguous`, in the order first seen. Pure."""
+    by_job: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        by_job.setdefault(str(entry.get("job")), []).append(entry)
     out = []
     seen: set[tuple[str, str]] = set()
     for entry in entries:
@@ -153,7 +156,7 @@ def unresolved_submissions(entries: list[dict[str, Any]]) -> list[OpenSubmission
         if pair in seen or entry.get("event") in SETTLED:
             continue
         seen.add(pair)
-        history = [e for e in entries if e.get("job") == pair[0]]
+        history = by_job[pair[0]]
         found = fold(history, *pair)
         if found is not None and found.unresolved:
             inputs: dict[str, Any] = next((e["input"] for e in reversed(history) if e.get("inputs") == pair[1] and "input" in e), {})
@@ -161,20 +164,71 @@ def unresolved_submissions(entries: list[dict[str, Any]]) -> list[OpenSubmission
     return out
 
 
+class OpenSubmissions:
+    """What `fold` gives for every (job, inputs) of a journal at once, folded one entry at a time.
+
+    Holds one Submission per open (job, inputs), nothing per entry: a provider that read a 10,000-job run's 20,000
+    lines keeps 10,000 small values, and what it appends itself is applied without reading it back. Not thread-safe
+    (the journal's lock guards it).
+    """
+
+    __slots__ = ("_by_job",)
+
+    def __init__(self) -> None:
+        self._by_job: dict[str, dict[str, Submission]] = {}
+
+    def apply(self, entry: Mapping[str, Any]) -> None:
+        """Fold in the next entry, in file order (as `fold` reads them)."""
+        key, event = str(entry.get("job")), entry.get("event")
+        held = self._by_job.get(key)
+        if event == "recorded":  # closes whichever of the job's submissions carries this JobId
+            if held:
+                job_id = entry.get("jobId")
+                for closed in [d for d, s in held.items() if s.job_id == job_id]:
+                    del held[closed]
+                if not held:
+                    del self._by_job[key]
+            return
+        digest = entry.get("inputs")
+        if digest is None:
+            return
+        if event == "forgotten":
+            if held:
+                held.pop(str(digest), None)
+                if not held:
+                    del self._by_job[key]
+            return
+        if held is None:
+            held = self._by_job[key] = {}
+        held[str(digest)] = Submission(str(event), float(entry.get("at", 0)), entry.get("jobId"), entry.get("requestId"))
+
+    def lookup(self, key: str, digest: str) -> Submission | None:
+        """= fold(every entry applied, key, digest)."""
+        return self._by_job.get(key, {}).get(digest)
+
+    def holds_job(self, key: str, job_id: str) -> bool:
+        """Whether an open submission of `key` carries `job_id`."""
+        return any(s.job_id == job_id for s in self._by_job.get(key, {}).values())
+
+    def __len__(self) -> int:
+        return sum(len(held) for held in self._by_job.values())
+
+
 @dataclass
 class _FileView:
-    """What this process has read of one journal file: entries by job key, and how far it read."""
+    """What this process has read of one journal file: its open submissions, and how far it read (bytes)."""
 
     inode: int
     offset: int
-    by_job: dict[str, list[dict[str, Any]]]
+    open: OpenSubmissions
 
 
 class SubmissionJournal:
     """Append-only, fsync'd, thread-safe, and locked against other processes (flock).
 
     Each process reads a file once and then only what was appended since (another process, e.g.
-    the provider of a killed run, may still be appending), so a lookup costs O(entries of that job).
+    the provider of a killed run, may still be appending), so a lookup costs O(1). What it reads is folded as it
+    goes (OpenSubmissions): memory follows the open submissions, not the lines.
     """
 
     def __init__(self, directory: Path = DEFAULT_DIR) -> None:
@@ -182,21 +236,21 @@ class SubmissionJournal:
         self._lock = threading.Lock()
         self._compacted: set[Path] = set()
         self._views: dict[Path, _FileView] = {}
+        self._lock_files: dict[Path, IO[str]] = {}  # kept open: one open() less per call
+        weakref.finalize(self, _close_all, self._lock_files)  # closed with the journal, not left to the GC's warning
 
     # -- reading ---------------------------------------------------------------------------
 
     def lookup(self, key: str, digest: str) -> Submission | None:
         path = journal_file(self._directory, key)
         with self._locked(path):
-            return fold(self._sync(path).by_job.get(key, []), key, digest)
+            return self._sync(path).open.lookup(key, digest)
 
     def holds_job(self, key: str, job_id: str) -> bool:
         """Whether an open `submitted` entry of `key` names `job_id` (so state recording it settles it)."""
         path = journal_file(self._directory, key)
         with self._locked(path):
-            history = self._sync(path).by_job.get(key, [])
-            digests = {str(e.get("inputs")) for e in history if e.get("jobId") == job_id}
-            return any((found := fold(history, key, d)) is not None and found.job_id == job_id for d in digests)
+            return self._sync(path).open.holds_job(key, job_id)
 
     def stack_entries(self, project: str, stack: str) -> list[dict[str, Any]]:
         """Every entry of one stack's file, oldest first."""
@@ -221,42 +275,50 @@ class SubmissionJournal:
         if digest is not None:
             entry["inputs"] = digest
         path = journal_file(self._directory, key)
-        line = json.dumps(entry, separators=(",", ":"), sort_keys=True) + "\n"
+        line = (json.dumps(entry, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
         with self._locked(path):
-            self._sync(path)  # read what others appended first, so our offset stays exact
-            with path.open("a", encoding="utf-8") as handle:
-                handle.write(line)
+            view = self._sync(path)  # read what others appended first, so our offset stays exact
+            with path.open("ab") as handle:
+                torn = handle.tell() != view.offset  # a line a crash cut short: end it, or ours would join it
+                handle.write(b"\n" + line if torn else line)
                 handle.flush()
                 if durable:
                     os.fsync(handle.fileno())
-            self._sync(path)
+                if torn:
+                    self._sync(path)  # the torn line is now a line of its own (unreadable: skipped), then ours
+                    return
+                # We hold the lock: nobody appended since the sync, so what we wrote is all that is new.
+                view.inode, view.offset = os.fstat(handle.fileno()).st_ino, handle.tell()
+            view.open.apply(entry)
 
     # -- internals -------------------------------------------------------------------------
 
     @contextmanager
     def _locked(self, path: Path) -> Iterator[None]:
         with self._lock:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path.with_suffix(".lock"), "a") as lock_file:
-                fcntl.flock(lock_file, fcntl.LOCK_EX)
-                try:
-                    if path not in self._compacted:
-                        self._compact(path)
-                        self._compacted.add(path)
-                    yield
-                finally:
-                    fcntl.flock(lock_file, fcntl.LOCK_UN)
+            lock_file = self._lock_files.get(path)
+            if lock_file is None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                lock_file = self._lock_files[path] = open(path.with_suffix(".lock"), "a")
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                if path not in self._compacted:
+                    self._compact(path)
+                    self._compacted.add(path)
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
 
     def _sync(self, path: Path) -> _FileView:
         """Bring this process's view of `path` up to date (caller holds the lock)."""
         try:
             stat = path.stat()
         except FileNotFoundError:
-            self._views[path] = _FileView(0, 0, {})
+            self._views[path] = _FileView(0, 0, OpenSubmissions())
             return self._views[path]
         view = self._views.get(path)
         if view is None or view.inode != stat.st_ino or stat.st_size < view.offset:
-            view = _FileView(stat.st_ino, 0, {})  # new, or replaced by another process's compaction
+            view = _FileView(stat.st_ino, 0, OpenSubmissions())  # new, or replaced by another process's compaction
             self._views[path] = view
         if stat.st_size > view.offset:
             with path.open("rb") as handle:
@@ -264,26 +326,50 @@ class SubmissionJournal:
                 chunk = handle.read()
             complete = chunk[: chunk.rfind(b"\n") + 1]  # a torn last line is read again later
             view.offset += len(complete)
-            for _, entry in _numbered(complete.decode("utf-8", "replace").splitlines()):
-                view.by_job.setdefault(str(entry.get("job")), []).append(_lookup_fields(entry))
+            for entry in _parse(complete.splitlines()):
+                view.open.apply(entry)
         return view
 
     def _compact(self, path: Path) -> None:
-        """Drop settled entries, atomically (write aside, fsync, rename); kept lines are copied as they are."""
+        """Drop settled entries, atomically (write aside, fsync, rename); kept lines are copied as they are, in order.
+
+        Two passes over the file, one line in memory at a time: the first folds every entry (OpenSubmissions), the
+        second copies the lines of submissions still open. The fold is this process's view of the file afterwards.
+        """
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            source = path.open("rb")
         except FileNotFoundError:
             return
-        entries = [{**_lookup_fields(entry), LINE: n} for n, entry in _numbered(lines)]
-        keep = live_entries(entries)
-        if len(keep) == len(entries):
-            return
         aside = path.with_suffix(".tmp")
-        with aside.open("w", encoding="utf-8") as handle:
-            handle.writelines(lines[entry[LINE]] + "\n" for entry in keep)
-            handle.flush()
-            os.fsync(handle.fileno())
+        with source:
+            folded, entries, ends_whole = OpenSubmissions(), 0, True
+            for raw in source:
+                ends_whole = raw.endswith(b"\n")
+                if (entry := _entry(raw)) is not None:
+                    folded.apply(entry)
+                    entries += 1
+            read_to = source.tell()
+            source.seek(0)
+            kept = 0
+            with aside.open("wb") as out:
+                for raw in source:
+                    entry = _entry(raw)
+                    if entry is None or entry.get("event") in SETTLED or folded.lookup(
+                            str(entry.get("job")), str(entry.get("inputs"))) is None:
+                        continue
+                    out.write(raw if raw.endswith(b"\n") else raw + b"\n")
+                    kept += 1
+                if kept < entries:
+                    out.flush()
+                    os.fsync(out.fileno())
+        if kept == entries:
+            aside.unlink()
+            if ends_whole:  # else a torn last line is left for _sync to read once it is whole
+                self._views[path] = _FileView(os.stat(path).st_ino, read_to, folded)
+            return
         os.replace(aside, path)
+        stat = path.stat()
+        self._views[path] = _FileView(stat.st_ino, stat.st_size, folded)
 
     @staticmethod
     def _read(path: Path) -> list[dict[str, Any]]:
@@ -293,19 +379,19 @@ class SubmissionJournal:
             return []
 
 
-def _parse(lines: Iterable[str]) -> list[dict[str, Any]]:
-    return [entry for _, entry in _numbered(lines)]
+def _close_all(files: dict[Path, IO[str]]) -> None:
+    for handle in files.values():
+        handle.close()
 
 
-def _numbered(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    for n, line in enumerate(lines):
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue  # a line torn by a crash mid-write carries nothing we could trust
-        if isinstance(entry, dict):
-            yield n, entry
+def _parse(lines: Iterable[str | bytes]) -> list[dict[str, Any]]:
+    return [entry for line in lines if (entry := _entry(line)) is not None]
 
 
-def _lookup_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
-    return {field: entry[field] for field in LOOKUP_FIELDS if field in entry}
+def _entry(line: str | bytes) -> dict[str, Any] | None:
+    """One line's entry, or None for a line a crash tore (it carries nothing we could trust)."""
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return None
+    return entry if isinstance(entry, dict) else None
