@@ -42,6 +42,19 @@ def test_twenty_five_lookups_on_four_threads_take_at_most_seven_calls() -> None:
     assert sorted(j for call in api.calls for j in call) == ids
 
 
+def test_on_eight_threads_a_call_carries_eight_lookups_not_four() -> None:
+    # The engine runs 8 steps at once on 2 cores, and the provider's pool serves them all (serving_threads.py).
+    ids = [f"{n:032x}" for n in range(80)]
+    api = FakeApi(set(ids))
+    batcher = ReadBatcher(api.get_ai_image_jobs, window=0.5)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = list(pool.map(batcher.lookup, ids))
+
+    assert [f.job_id if f else None for f in found] == ids
+    assert len(api.calls) <= 13  # 10 full calls, a few before the batcher has seen all 8 (a fixed 4 makes 20)
+
+
 def test_an_unknown_job_is_none_and_a_lone_lookup_does_not_wait_for_company_forever() -> None:
     api = FakeApi(set())
     batcher = ReadBatcher(api.get_ai_image_jobs, window=0.01)

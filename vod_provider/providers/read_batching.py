@@ -1,9 +1,12 @@
 """Coalesce concurrent job lookups into shared GetAIImageJobs calls (up to 10 JobIds each).
 
-The engine asks the provider about one job per call (refresh, adopt, wait), on up to four
-threads at once. Each lookup joins the open batch; the first one to arrive waits a moment for
-the others (until the batch holds `target_size` ids or `window` seconds pass), then makes one
-call for all of them and hands each caller its own answer.
+The engine asks the provider about one job per call (refresh, adopt, wait), on as many threads at once as it runs
+steps (`--parallel`, 8 on 2 cores; the provider's pool serves them all, serving_threads.py). Each lookup joins the
+open batch; the first one to arrive waits a moment for the others (until the batch holds as many ids as lookups
+have been seen at once, at least `target_size`, or `window` seconds pass), then makes one call for all of them and
+hands each caller its own answer. The target follows the most lookups seen at once: a batch that left with only the
+threads that happened to be free would leave the rest to the next call (each call spends one of the account's
+GetAIImageJobs per second).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 
 from vod_provider.api.models import MAX_JOB_IDS_PER_QUERY, AIImageJobInfo
 
-# The Python dynamic provider serves at most 4 calls at once (pulumi-dynamic.md §1.10).
+# The Python dynamic provider's own pool serves 4 calls at once (pulumi-dynamic.md §1.10): the least a batch waits for.
 PROVIDER_CONCURRENCY = 4
 
 
@@ -44,9 +47,13 @@ class ReadBatcher:
         self._clock = clock
         self._lock = threading.Lock()
         self._open: _Batch | None = None
+        self._inside = 0  # lookups under way (in a batch, waiting or being fetched)
 
     def lookup(self, job_id: str) -> AIImageJobInfo | None:
         with self._lock:
+            self._inside += 1
+            # The most lookups seen at once is how many the engine runs: wait for that many (at most 10 fit a call).
+            self._target = min(max(self._target, self._inside), MAX_JOB_IDS_PER_QUERY)
             batch, leader = self._open, False
             if batch is None or len(batch.job_ids) >= MAX_JOB_IDS_PER_QUERY:
                 batch, leader = _Batch(), True
@@ -54,9 +61,13 @@ class ReadBatcher:
             batch.job_ids.append(job_id)
             if len(batch.job_ids) >= self._target:
                 batch.full.set()
-        if leader:
-            self._run(batch)
-        batch.done.wait()
+        try:
+            if leader:
+                self._run(batch)
+            batch.done.wait()
+        finally:
+            with self._lock:
+                self._inside -= 1
         if batch.error is not None:
             raise batch.error
         return batch.found.get(job_id)
