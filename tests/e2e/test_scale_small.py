@@ -1,6 +1,9 @@
 """The N = 50 edition of bench/scale.py: a stack of 50 jobs in the mode the README recommends for large
 spec sets (PULUMI_SKIP_CHECKPOINTS=true, the submission journal keeping every JobId), with the API calls of
 every step counted. Counts only, never times: the times are bench/scale.py's business.
+
+The job-set edition (--job-set, 300 rows) is in test_job_sets.py: it counts the calls of that file's 300-row
+catalogue, whose cold `up` issue #15's acceptance shares.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import subprocess
 from collections import Counter
 from typing import Any
 
-from tests.support.account import TEMPLATE
 from tests.support.emulator_process import EmulatorProcess
 from tests.support.process_tree import descendants
 from tests.support.pulumi_stack import PulumiStack
@@ -95,36 +97,6 @@ def test_a_far_runner_keeps_more_than_four_submits_in_flight(stack: PulumiStack,
     # With 4 threads the 5th call can only leave once the 1st is answered, 0.5 s after it arrived. The engine runs
     # 4 × cores steps at once (8 on CI's 2 cores); the pace (30/s) spaces arrivals by 33 ms at most.
     assert most_in_flight([c["time"] for c in submits], FAR_LATENCY_SECONDS * 0.9) > 4
-
-
-SET_ROWS = 300  # the job-set edition of bench/scale.py --job-set (a few hundred rows: make test's share stays small)
-SET_VIDEOS = [hashlib.md5(f"scale-small-set-video-{n}".encode()).hexdigest() for n in range(SET_ROWS + 1)]
-
-
-def test_a_job_set_of_300_rows_costs_one_submit_each_and_a_new_row_one_more(
-        stack: PulumiStack, emulator: EmulatorProcess) -> None:
-    stack.env["PULUMI_SKIP_CHECKPOINTS"] = "true"
-    emulator.add_videos(*({"VideoId": video} for video in SET_VIDEOS))
-    stack.write_spec("covers.yaml", f"jobSets:\n  covers:\n    items: covers.csv\n    templateId: {TEMPLATE}\n")
-    csv = stack.project_dir / "specs" / "covers.csv"
-    csv.write_text("videoId\n" + "".join(f"{video}\n" for video in SET_VIDEOS[:SET_ROWS]))
-
-    mark = emulator.log_position()
-    stack.up()
-    cold = emulator.calls(mark)
-    assert actions(cold) == {"SubmitAIImageJob": SET_ROWS} and throttled(cold) == 0
-    assert sorted(c["params"]["VideoId"] for c in cold) == sorted(SET_VIDEOS[:SET_ROWS])
-    assert sorted(stack.outputs()["jobIds"]) == sorted(f"covers-{video}" for video in SET_VIDEOS[:SET_ROWS])
-
-    mark = emulator.log_position()
-    stack.preview("--expect-no-changes")
-    assert emulator.calls(mark) == []
-
-    csv.write_text(csv.read_text() + f"{SET_VIDEOS[SET_ROWS]}\n")
-    mark = emulator.log_position()
-    stack.up()
-    assert [c["params"]["VideoId"] for c in emulator.calls(mark)] == [SET_VIDEOS[SET_ROWS]]
-    assert len(stack.outputs()["jobIds"]) == SET_ROWS + 1
 
 
 def journal_settled(stack: PulumiStack) -> bool:
