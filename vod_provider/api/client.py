@@ -207,13 +207,43 @@ class VodClient:
         if before_send is not None:
             before_send(headers["x-acs-signature-nonce"])
         try:
-            response = self._session().post(
-                url, headers=headers, data=b"", timeout=(self._timeouts.connect, self._timeouts.read)
-            )
+            response = self._post(url, headers)
         except requests.exceptions.RequestException as exc:
             # Only the exception's types are read: its text holds the URL, and the URL holds the UserData.
             raise VodTransportError(action, transport_code(exc), self._origin) from None
         return self._parse(action, response, params)
+
+    def _post(self, url: str, headers: Mapping[str, str]) -> requests.Response:
+        """POST a signed request (empty body) through this thread's session's adapter, and read the answer whole.
+
+        `Session.post` would merge the session's settings, hooks and cookies again and look for redirects on every
+        call: about half of the provider's CPU per submit (bench/provider_profile.py), all of it for things this client
+        does not use. What a plain session would add to this request was resolved once by environment_session (the
+        proxies, the CA bundle, the ~/.netrc auth) or is its default headers; the adapter keeps the keep-alive pool.
+        Unlike `Session.post`:
+        - no redirect is followed: the signature covers one host and one query, and a 3xx answer is not JSON, so
+          _parse reports it as InvalidResponse with its status (a submit that ends so is ambiguous, never resent);
+        - no cookie is kept (the API sets none; each call is signed on its own).
+        The adapter reads no body: it is read here, as `Session.send` does when not streaming, so the connection
+        goes back to the pool, and a failure while reading raises a RequestException as any other failure does.
+        """
+        session = self._session()
+        verify = session.verify
+        assert verify is not None, "environment_session sets True or a CA bundle path"
+        prepared = requests.PreparedRequest()
+        # The session's default headers under ours, as Session.request merges them (prepare_headers keeps the last of
+        # two names that differ only in case): our Accept and User-Agent win, its Accept-Encoding and Connection stay.
+        prepared.prepare(method="POST", url=url, headers={**session.headers, **headers}, data=b"", auth=session.auth)
+        response = session.get_adapter(url).send(
+            prepared,
+            stream=False,
+            timeout=(self._timeouts.connect, self._timeouts.read),
+            verify=verify,
+            proxies=session.proxies,
+            cert=session.cert,
+        )
+        response.content  # noqa: B018  (reads the body; raises ChunkedEncodingError, ConnectionError… if it breaks)
+        return response
 
     def _parse(self, action: str, response: requests.Response, params: Mapping[str, str]) -> dict[str, Any]:
         try:
@@ -258,6 +288,7 @@ def environment_session(endpoint: str) -> requests.Session:
     CURL_CA_BUNDLE, ~/.netrc): a scan of every environment variable and a netrc lookup per call, about a third of the
     provider's CPU per submit (bench/provider_profile.py). The endpoint and the environment do not change while a
     provider runs, so the same settings are resolved here once and the session stops looking (`trust_env`).
+    VodClient._post hands these settings and the session's adapter (its connection pool) the prepared request itself.
     """
     session = requests.Session()
     session.proxies.update(requests.utils.get_environ_proxies(endpoint))
