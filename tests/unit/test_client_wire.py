@@ -150,3 +150,19 @@ def test_an_answer_cut_short_is_a_transport_failure_not_a_requests_exception(
 
     assert raised.value.code == "Transport.Broken"
     assert len(server.seen) == 1
+
+
+def test_a_netrc_entry_for_the_host_never_replaces_the_signature(
+    recording: list[RecordingServer], no_environment: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A plain session would send Basic auth from ~/.netrc in place of the ACS3 Authorization header.
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password hunter2\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    server = serve(recording)
+
+    VodClient(server.url, CREDS).submit_ai_image_job(VIDEO, TEMPLATE)
+
+    [authorization] = [value for name, value in server.seen[0].headers if name.lower() == "authorization"]
+    assert authorization.startswith("ACS3-HMAC-SHA256 Credential=LTAIwire,")

@@ -219,7 +219,7 @@ class VodClient:
         `Session.post` would merge the session's settings, hooks and cookies again and look for redirects on every
         call: about half of the provider's CPU per submit (bench/provider_profile.py), all of it for things this client
         does not use. What a plain session would add to this request was resolved once by environment_session (the
-        proxies, the CA bundle, the ~/.netrc auth) or is its default headers; the adapter keeps the keep-alive pool.
+        proxies, the CA bundle) or is its default headers; the adapter keeps the keep-alive pool.
         Unlike `Session.post`:
         - no redirect is followed: the signature covers one host and one query, and a 3xx answer is not JSON, so
           _parse reports it as InvalidResponse with its status (a submit that ends so is ambiguous, never resent);
@@ -233,7 +233,9 @@ class VodClient:
         prepared = requests.PreparedRequest()
         # The session's default headers under ours, as Session.request merges them (prepare_headers keeps the last of
         # two names that differ only in case): our Accept and User-Agent win, its Accept-Encoding and Connection stay.
-        prepared.prepare(method="POST", url=url, headers={**session.headers, **headers}, data=b"", auth=session.auth)
+        # No auth: the ACS3 signature is the Authorization header, and a ~/.netrc entry for the endpoint's host (which
+        # a plain session would apply as Basic auth) would replace it, so that every call failed its signature check.
+        prepared.prepare(method="POST", url=url, headers={**session.headers, **headers}, data=b"", auth=None)
         response = session.get_adapter(url).send(
             prepared,
             stream=False,
