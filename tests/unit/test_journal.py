@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vod_provider.safety.journal import OpenSubmissions, SubmissionJournal, fold, inputs_hash, live_entries
+from vod_provider.safety.journal import OpenSubmissions, Submission, SubmissionJournal, fold, inputs_hash, live_entries
 
 KEY = "vodjobs/prod/trailer-cover"
 H1 = inputs_hash({"videoId": "v1", "templateId": "t"})
@@ -137,3 +137,14 @@ def test_folding_entry_by_entry_gives_what_fold_gives(events: list[tuple[str, st
         for job_id in ("J1", "J2"):
             assert folded.holds_job(key, job_id) == any(
                 (found := fold(entries, key, d)) is not None and found.job_id == job_id for d in (H1, H2))
+
+
+def test_values_that_hold_the_record_separator_come_back_as_written() -> None:
+    folded = OpenSubmissions()
+    odd = "J\x1f1"
+    folded.apply({"event": "submitted", "job": KEY, "inputs": H1, "at": 2.5, "jobId": odd, "requestId": ""})
+    folded.apply({"event": "submitting", "job": KEY, "inputs": H2, "at": 3.0})
+
+    assert folded.lookup(KEY, H1) == Submission("submitted", 2.5, odd, "")
+    assert folded.lookup(KEY, H2) == Submission("submitting", 3.0, None, None)
+    assert folded.holds_job(KEY, odd) and len(folded) == 2

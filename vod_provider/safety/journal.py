@@ -167,51 +167,85 @@ def unresolved_submissions(entries: list[dict[str, Any]]) -> list[OpenSubmission
 class OpenSubmissions:
     """What `fold` gives for every (job, inputs) of a journal at once, folded one entry at a time.
 
-    Holds one Submission per open (job, inputs), nothing per entry: a provider that read a 10,000-job run's 20,000
-    lines keeps 10,000 small values, and what it appends itself is applied without reading it back. Not thread-safe
-    (the journal's lock guards it).
+    Holds one record per open (job, inputs), nothing per entry, and what it appends itself is applied without reading
+    it back. A record is one string (`_pack`): a provider that submitted 10,000 jobs holds 10,000 of them, about 3 MB
+    (a Submission object and its four values each took twice that: the provider's peak RSS at 10,000 jobs, bench/).
+    Not thread-safe (the journal's lock guards it).
     """
 
     __slots__ = ("_by_job",)
 
     def __init__(self) -> None:
-        self._by_job: dict[str, dict[str, Submission]] = {}
+        # job key → its one open record (nearly always), or a tuple of them (one per inputs digest)
+        self._by_job: dict[str, _Record | tuple[_Record, ...]] = {}
 
     def apply(self, entry: Mapping[str, Any]) -> None:
         """Fold in the next entry, in file order (as `fold` reads them)."""
         key, event = str(entry.get("job")), entry.get("event")
-        held = self._by_job.get(key)
+        records = self._records(key)
         if event == "recorded":  # closes whichever of the job's submissions carries this JobId
-            if held:
+            if records:
                 job_id = entry.get("jobId")
-                for closed in [d for d, s in held.items() if s.job_id == job_id]:
-                    del held[closed]
-                if not held:
-                    del self._by_job[key]
+                self._store(key, [r for r in records if _unpack(r)[1].job_id != job_id])
             return
         digest = entry.get("inputs")
         if digest is None:
             return
-        if event == "forgotten":
-            if held:
-                held.pop(str(digest), None)
-                if not held:
-                    del self._by_job[key]
-            return
-        if held is None:
-            held = self._by_job[key] = {}
-        held[str(digest)] = Submission(str(event), float(entry.get("at", 0)), entry.get("jobId"), entry.get("requestId"))
+        kept = [r for r in records if _unpack(r)[0] != str(digest)]
+        if event != "forgotten":
+            submission = Submission(str(event), float(entry.get("at", 0)), entry.get("jobId"), entry.get("requestId"))
+            kept.append(_pack(str(digest), submission))
+        self._store(key, kept)
 
     def lookup(self, key: str, digest: str) -> Submission | None:
         """= fold(every entry applied, key, digest)."""
-        return self._by_job.get(key, {}).get(digest)
+        return next((found for d, found in map(_unpack, self._records(key)) if d == digest), None)
 
     def holds_job(self, key: str, job_id: str) -> bool:
         """Whether an open submission of `key` carries `job_id`."""
-        return any(s.job_id == job_id for s in self._by_job.get(key, {}).values())
+        return any(found.job_id == job_id for _, found in map(_unpack, self._records(key)))
 
     def __len__(self) -> int:
-        return sum(len(held) for held in self._by_job.values())
+        return sum(len(self._records(key)) for key in self._by_job)
+
+    def _records(self, key: str) -> list[_Record]:
+        held = self._by_job.get(key)
+        return [] if held is None else list(held) if isinstance(held, tuple) else [held]
+
+    def _store(self, key: str, records: list[_Record]) -> None:
+        if not records:
+            self._by_job.pop(key, None)
+        else:
+            self._by_job[key] = records[0] if len(records) == 1 else tuple(records)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unpacked:
+    digest: str
+    submission: Submission
+
+
+# One open submission: "<digest>␟<state>␟<at>␟<jobId>␟<requestId>", a value written "=<text>" or "-" for none; or,
+# for a value that holds the separator itself (never from the service, but the file is text anyone could edit), the
+# two as they are.
+_Record = str | _Unpacked
+_SEPARATOR = "\x1f"
+
+
+def _pack(digest: str, submission: Submission) -> _Record:
+    values = (submission.job_id, submission.request_id)
+    if any(_SEPARATOR in text for text in (digest, submission.state, *(v for v in values if v is not None))):
+        return _Unpacked(digest, submission)
+    written = ["-" if v is None else f"={v}" for v in values]
+    return _SEPARATOR.join((digest, submission.state, repr(submission.at), *written))
+
+
+def _unpack(record: _Record) -> tuple[str, Submission]:
+    if isinstance(record, _Unpacked):
+        return record.digest, record.submission
+    digest, state, at, job_id, request_id = record.split(_SEPARATOR)
+    return digest, Submission(state, float(at), None if job_id == "-" else job_id[1:],
+                              None if request_id == "-" else request_id[1:])
 
 
 @dataclass
