@@ -7,7 +7,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 
-from vod_provider.providers.serving_threads import DYNAMIC_SERVER_MODULE, serving_pool, widen_serving_pool
+from vod_provider.providers.engine_errors import DYNAMIC_SERVER_MODULE
+from vod_provider.providers.serving_threads import serving_pool, widen_serving_pool
 
 
 def module(name: str) -> dict[str, ModuleType]:

@@ -55,15 +55,20 @@ def error_details(error: BaseException | None, formatted_traceback: Callable[[],
     return formatted_traceback()
 
 
-def render_errors_as_messages(modules: dict[str, ModuleType] | None = None) -> bool:
+def dynamic_server_main(modules: Mapping[str, ModuleType] | None = None) -> ModuleType | None:
+    """The dynamic provider server's module, when this process is that server (`python -m pulumi.dynamic`), else None."""
+    main = (sys.modules if modules is None else modules).get("__main__")
+    return main if getattr(getattr(main, "__spec__", None), "name", None) == DYNAMIC_SERVER_MODULE else None
+
+
+def render_errors_as_messages(modules: Mapping[str, ModuleType] | None = None) -> bool:
     """In the dynamic provider process, make the server send our errors' messages without their frames.
 
     Returns whether the server was found (and is now patched); elsewhere (the program, tests, the CLI) nothing
     changes. Idempotent and thread-safe: every configure() calls it.
     """
-    main = (sys.modules if modules is None else modules).get("__main__")
-    spec = getattr(main, "__spec__", None)
-    if main is None or getattr(spec, "name", None) != DYNAMIC_SERVER_MODULE:
+    main = dynamic_server_main(modules)
+    if main is None:
         return False
     with _install_lock:
         current = getattr(main, "traceback", None)

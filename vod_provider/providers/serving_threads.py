@@ -17,19 +17,17 @@ later Python or SDK changes that shape, the pool stays at 4 and nothing else cha
 
 from __future__ import annotations
 
-import sys
 import threading
 import weakref
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 
+from vod_provider.providers.engine_errors import dynamic_server_main
+
 # The engine's default --parallel is 4 × GOMAXPROCS (8 on 2 cores, 16 on 4). Calls beyond what the engine sends never
 # come, and the RateLimiter keeps the pace, so a higher limit costs nothing.
 SERVING_THREADS = 16
-
-# The module `python -m pulumi.dynamic` runs as __main__: the dynamic provider server.
-DYNAMIC_SERVER_MODULE = "pulumi.dynamic.__main__"
 
 _lock = threading.Lock()
 
@@ -52,8 +50,7 @@ def widen_serving_pool(workers: int = SERVING_THREADS, modules: Mapping[str, Mod
     Returns the pool's limit afterwards, or None outside the provider process or when the pool cannot be found
     (then nothing changes). Never lowers a limit. Idempotent and thread-safe: every configure() calls it.
     """
-    main = (sys.modules if modules is None else modules).get("__main__")
-    if getattr(getattr(main, "__spec__", None), "name", None) != DYNAMIC_SERVER_MODULE:
+    if dynamic_server_main(modules) is None:
         return None
     pool = serving_pool(threading.current_thread() if thread is None else thread)
     if pool is None:
