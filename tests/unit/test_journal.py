@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +149,13 @@ def test_values_that_hold_the_record_separator_come_back_as_written() -> None:
     assert folded.lookup(KEY, H1) == Submission("submitted", 2.5, odd, "")
     assert folded.lookup(KEY, H2) == Submission("submitting", 3.0, None, None)
     assert folded.holds_job(KEY, odd) and len(folded) == 2
+
+
+def test_a_journal_directory_removed_while_a_provider_runs_is_made_again(tmp_path: Path) -> None:
+    journal = SubmissionJournal(tmp_path / "journal")
+    journal.record("submitting", KEY, H1)
+    shutil.rmtree(tmp_path / "journal")
+
+    journal.record("submitted", KEY, H2, jobId="J2")
+
+    assert SubmissionJournal(tmp_path / "journal").lookup(KEY, H2).job_id == "J2"  # type: ignore[union-attr]

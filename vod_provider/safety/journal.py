@@ -25,12 +25,11 @@ import json
 import os
 import threading
 import time
-import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
 DEFAULT_DIR = Path(".vodjobs") / "journal"
 SETTLED = frozenset({"recorded", "forgotten"})
@@ -270,8 +269,6 @@ class SubmissionJournal:
         self._lock = threading.Lock()
         self._compacted: set[Path] = set()
         self._views: dict[Path, _FileView] = {}
-        self._lock_files: dict[Path, IO[str]] = {}  # kept open: one open() less per call
-        weakref.finalize(self, _close_all, self._lock_files)  # closed with the journal, not left to the GC's warning
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -330,18 +327,18 @@ class SubmissionJournal:
     @contextmanager
     def _locked(self, path: Path) -> Iterator[None]:
         with self._lock:
-            lock_file = self._lock_files.get(path)
-            if lock_file is None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                lock_file = self._lock_files[path] = open(path.with_suffix(".lock"), "a")
-            fcntl.flock(lock_file, fcntl.LOCK_EX)
-            try:
-                if path not in self._compacted:
-                    self._compact(path)
-                    self._compacted.add(path)
-                yield
-            finally:
-                fcntl.flock(lock_file, fcntl.LOCK_UN)
+            # Opened each time, not kept: a journal directory removed while a provider runs (`rm -rf .vodjobs`) is
+            # made again, and the lock is always on the file other processes open.
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path.with_suffix(".lock"), "a") as lock_file:
+                fcntl.flock(lock_file, fcntl.LOCK_EX)
+                try:
+                    if path not in self._compacted:
+                        self._compact(path)
+                        self._compacted.add(path)
+                    yield
+                finally:
+                    fcntl.flock(lock_file, fcntl.LOCK_UN)
 
     def _sync(self, path: Path) -> _FileView:
         """Bring this process's view of `path` up to date (caller holds the lock)."""
@@ -411,11 +408,6 @@ class SubmissionJournal:
             return _parse(path.read_text(encoding="utf-8").splitlines())
         except FileNotFoundError:
             return []
-
-
-def _close_all(files: dict[Path, IO[str]]) -> None:
-    for handle in files.values():
-        handle.close()
 
 
 def _parse(lines: Iterable[str | bytes]) -> list[dict[str, Any]]:
