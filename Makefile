@@ -110,7 +110,7 @@ SKIP_NAIVE ?=
 REPEATS ?= 3
 bench-scale: setup-dev
 	python bench/scale.py --jobs $(JOBS) --repeats $(REPEATS) $(if $(PIPELINE),--pipeline) $(if $(JOBSET),--job-set) \
-		$(if $(LATENCY_MS),--latency-ms $(LATENCY_MS)) $(if $(SKIP_NAIVE),--skip-naive)
+		$(if $(LATENCY_MS),--latency-ms $(LATENCY_MS)) $(if $(SKIP_NAIVE),--skip-naive) $(if $(PACED_FLOOR),--paced-floor)
 
 clean:
 	rm -rf .pulumi-state .demo Pulumi.dev.yaml .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

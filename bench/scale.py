@@ -49,6 +49,7 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from bench.floor_provider import PACE_FILE  # noqa: E402
 from bench.naive import NaiveJob, submit_all  # noqa: E402
 from bench.procwatch import Finished, command_children  # noqa: E402
 from bench.scale_bucket import BucketBackend, BucketLog, BucketUse, s3_client_bytes  # noqa: E402
@@ -70,6 +71,7 @@ from bench.scale_report import render_table, targets_for  # noqa: E402
 from tests.support.emulator_process import AccessKeyPair, EmulatorProcess  # noqa: E402
 from tests.support.emulators import emulators  # noqa: E402
 from tests.support.s3_server import S3Server  # noqa: E402
+from vod_provider.api.pacing import default_rate  # noqa: E402
 from vod_provider.safety.journal_location import BESIDE_STATE  # noqa: E402
 
 KEY = AccessKeyPair("LTAI5tVodjobsBenchKey001", "vodjobs-bench-secret")
@@ -299,6 +301,8 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         log = EmulatorLog(emulator)
         naive = {} if args.skip_naive else run_naive(log, emulator.url, known)
         floor = floor_project(tmp / "floor", flags, known, backends.floor)
+        if args.paced_floor:  # the floor creates at vodjobs' pace, so both cold ups last as long
+            (floor.directory / PACE_FILE).write_text(json.dumps({"perSecond": default_rate("SubmitAIImageJob", None)}))
         vodjobs = vodjobs_project(tmp / "vodjobs", flags, known, emulator.url, (KEY.access_key_id, KEY.access_key_secret),
                                   backends.vodjobs, job_set=args.job_set)
         validated = None
@@ -327,6 +331,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "pipeline": args.pipeline,
         "jobSet": args.job_set,
         "latencyMs": args.latency_ms,
+        "pacedFloor": args.paced_floor,
         "backend": "s3 (a local moto_server process; one bucket per side)" if args.pipeline else "file",
         **({"journal": journal, "s3ClientBytes": s3_client_bytes(sys.executable)} if journal else {}),
         "qpsFloorSeconds": args.jobs / SUBMIT_QPS,
@@ -351,6 +356,9 @@ def main() -> int:
                              "the floor keeps N plain resources, named as the set names its jobs")
     parser.add_argument("--latency-ms", type=float, default=0.0,
                         help="a runner far from the region: the emulator answers every API call this much later")
+    parser.add_argument("--paced-floor", action="store_true",
+                        help="the floor's provider creates at vodjobs' pace (28.5/s), so that CPU spent by the second "
+                             "compares over runs of the same length")
     parser.add_argument("--skip-naive", action="store_true", help="leave out the naive SDK script (long at 10,000)")
     parser.add_argument("--baseline", type=Path,
                         help="an N=1,000 result to measure growth against when --jobs is larger "
@@ -362,7 +370,7 @@ def main() -> int:
     mode = "-per-step" if args.per_step_checkpoints else "-pipeline" if args.pipeline else ""
     if args.job_set:
         mode += "-jobset"
-    suffix = mode + (f"-latency{args.latency_ms:g}ms" if args.latency_ms else "")
+    suffix = mode + (f"-latency{args.latency_ms:g}ms" if args.latency_ms else "") + ("-pacedfloor" if args.paced_floor else "")
     baseline_file = args.baseline or RESULTS / f"scale-N1000{mode}.json"
     load_before = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="vodjobs-scale-"))

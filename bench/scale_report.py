@@ -199,6 +199,8 @@ def render_table(result: dict[str, Any]) -> str:
                                  for side in ("floor", "vodjobs")))
     if result.get("latencyMs"):
         lines.append(f"every API call answered {result['latencyMs']:g} ms late (a runner far from the region)")
+    if result.get("pacedFloor"):
+        lines.append("the floor's provider created at vodjobs' pace (--paced-floor): both cold ups last about as long")
     timeline = vod["cold up"].get("submits")
     if timeline:
         lines.append(f"cold up submits: first at {timeline['first']:.1f} s, last at {timeline['last']:.1f} s, "
