@@ -235,7 +235,7 @@ class VodClient:
         # two names that differ only in case): our Accept and User-Agent win, its Accept-Encoding and Connection stay.
         # No auth: the ACS3 signature is the Authorization header, and a ~/.netrc entry for the endpoint's host (which
         # a plain session would apply as Basic auth) would replace it, so that every call failed its signature check.
-        prepared.prepare(method="POST", url=url, headers={**session.headers, **headers}, data=b"", auth=None)
+        prepared.prepare(method="POST", url=url, headers={**session.headers, **headers}, data=b"")
         response = session.get_adapter(url).send(
             prepared,
             stream=False,
@@ -291,10 +291,10 @@ def environment_session(endpoint: str) -> requests.Session:
     provider's CPU per submit (bench/provider_profile.py). The endpoint and the environment do not change while a
     provider runs, so the same settings are resolved here once and the session stops looking (`trust_env`).
     VodClient._post hands these settings and the session's adapter (its connection pool) the prepared request itself.
+    ~/.netrc is not read: its Basic auth would replace the ACS3 signature (the Authorization header), see _post.
     """
     session = requests.Session()
     session.proxies.update(requests.utils.get_environ_proxies(endpoint))
     session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-    session.auth = requests.utils.get_netrc_auth(endpoint)
     session.trust_env = False
     return session
