@@ -319,7 +319,9 @@ class SubmissionJournal:
                     self._sync(path)  # the torn line is now a line of its own (unreadable: skipped), then ours
                     return
                 # We hold the lock: nobody appended since the sync, so what we wrote is all that is new.
-                view.inode, view.offset = os.fstat(handle.fileno()).st_ino, handle.tell()
+                if not view.inode:  # the file is new: this write made it
+                    view.inode = os.fstat(handle.fileno()).st_ino
+                view.offset = handle.tell()
             view.open.apply(entry)
 
     # -- internals -------------------------------------------------------------------------
