@@ -80,6 +80,10 @@ def test_a_second_up_on_a_busy_stack_fails_on_the_lock_and_submits_nothing(
 ) -> None:
     count = scaled(100, 40)
     write_many(chaos_stack, count)
+    # Each submit answers 1 s late, so the first up keeps submitting for seconds (40 submits, at most 16 at once)
+    # while the second CLI starts and reaches the lock: at the pace alone, 40 submits take 1.4 s, which a faster
+    # program made short enough for the first up to end before the second looked (seen once in CI).
+    fresh_emulator.set_faults({"actions": {"SubmitAIImageJob": {"latencyMs": 1000}}})
 
     first = start_up(chaos_stack)
     wait_for_submits(fresh_emulator, 1, first)
