@@ -89,12 +89,12 @@ def test_a_second_up_on_a_busy_stack_fails_on_the_lock_and_submits_nothing(
     wait_for_submits(fresh_emulator, 1, first)
     second = start_up(chaos_stack)
     second_output = second.communicate(timeout=300)[0]
-    first.communicate(timeout=300)
+    first_output = first.communicate(timeout=300)[0]
 
     # The file backend writes a checkpoint's metadata sidecar non-atomically: a second run that reads the stack
     # at that moment fails with "failed to load checkpoint: EOF" before it reaches the lock. Either way it stops
     # before registering anything.
-    assert second.returncode != 0
+    assert second.returncode != 0, f"the second up ran; the first said:\n{first_output}"
     assert "locked" in second_output or "failed to load checkpoint" in second_output, second_output
     assert first.returncode == 0
     assert_exactly_once(fresh_emulator, chaos_stack, count)
