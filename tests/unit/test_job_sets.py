@@ -401,6 +401,51 @@ def test_an_emptied_items_file_or_one_outside_the_project_is_refused(tmp_path: P
     assert "specs/a.csv lists no item; a job set lists at least one" in lines[0]
 
 
+SECRET_LINE = "ALIBABA_CLOUD_ACCESS_KEY_SECRET=not-for-the-log"
+
+
+def test_a_symlink_to_a_file_outside_the_project_is_never_read_as_items_or_as_a_spec(tmp_path: Path) -> None:
+    # A pull request can add symlinks: one to the runner's environment or a credentials file must not be read, or its
+    # lines would come back as "not a VOD id" messages in the CI log and the pull-request annotations.
+    outside = tmp_path / "runner-home"
+    outside.mkdir()
+    (outside / "credentials.csv").write_text(csv("videoId", SECRET_LINE))
+    (outside / "config.yaml").write_text(f"jobs:\n  - {{name: a, videoId: '{SECRET_LINE}', templateId: {TEMPLATE_ID}}}\n")
+    project = tmp_path / "project"
+    (project / "specs").mkdir(parents=True)
+    (project / "specs" / "covers.yaml").write_text(f"jobSets:\n  s:\n    items: link.csv\n    templateId: {TEMPLATE_ID}\n")
+    (project / "specs" / "link.csv").symlink_to(outside / "credentials.csv")
+    (project / "specs" / "linked.yaml").symlink_to(outside / "config.yaml")
+
+    with pytest.raises(SpecError) as raised:
+        load_spec_files(find_spec_files(DEFAULT_SPEC_GLOB, project), project)
+
+    lines = [str(issue) for issue in raised.value.issues]
+    assert [line.rsplit(" ", 1)[1] for line in lines] == ["[items-path]", "[spec-path]"]
+    assert "specs/covers.yaml:3:12: jobSets.s.items: items file 'link.csv' is a symlink to a file outside the project" in lines[0]
+    assert lines[1].startswith("specs/linked.yaml:1:1: (file): specs/linked.yaml is a symlink to a file outside the project")
+    assert not any("ALIBABA" in line for line in lines)
+
+
+def test_a_symlink_that_stays_in_the_project_is_read(tmp_path: Path) -> None:
+    (tmp_path / "catalogue").mkdir()
+    (tmp_path / "catalogue" / "trailers.csv").write_text(csv("videoId", V[0]))
+    write(tmp_path, {"covers.yaml": f"jobSets:\n  s:\n    items: trailers.csv\n    templateId: {TEMPLATE_ID}\n"})
+    (tmp_path / "specs" / "trailers.csv").symlink_to(tmp_path / "catalogue" / "trailers.csv")
+
+    assert [job.name for job in load_spec_files(find_spec_files(DEFAULT_SPEC_GLOB, tmp_path), tmp_path).jobs] == [f"s-{V[0]}"]
+
+
+def test_a_long_wrong_value_is_quoted_cut_with_its_length(tmp_path: Path) -> None:
+    lines = problems(tmp_path, {
+        "covers.yaml": f"jobSets:\n  s:\n    items: s.csv\n    templateId: {TEMPLATE_ID}\n",
+        "s.csv": csv("videoId", "x" * 200),
+    })
+
+    assert lines == ["specs/s.csv:2:1: videoId: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'… (200 characters) is not a VOD id: "
+                     "ids are 32 lower-case hex characters [id-shape]"]
+
+
 def test_an_items_file_reached_through_a_symlinked_specs_folder_is_inside_the_project(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -74,6 +74,10 @@ def load_spec_files(paths: Sequence[Path], root: Path) -> SpecSet:
     reads: dict[Path, tuple[str, ReadResult]] = {}
     for path in paths:
         name = display_path(path, root)
+        if leads_outside(path, root):
+            issues.append(SpecIssue(name, 1, 1, "(file)", "spec-path", f"{name} is a symlink to a file outside the project "
+                                    f"({root}); a spec file in the project is read only from the project"))
+            continue
         text, problem = _read(path, name)
         if problem is not None:
             issues.append(problem)
@@ -81,10 +85,10 @@ def load_spec_files(paths: Sequence[Path], root: Path) -> SpecSet:
         assert text is not None
         reads.setdefault(path.resolve(), (name, read_yaml(text)))
     parsed = {path: DocumentChecker(name, read).check() for path, (name, read) in reads.items()}
-    items_files = {(path.parent / decl.items).resolve() for path, one in parsed.items() for decl in one.job_sets
+    reader = _ItemsReader(root, reads)
+    items_files = {reader.items_path(path, decl.items).resolve() for path, one in parsed.items() for decl in one.job_sets
                    if isinstance(decl.items, str)}
     specs = {path: one for path, one in parsed.items() if path not in items_files}
-    reader = _ItemsReader(root, reads)
     expanded = [reader.expand(decl, path) for path, one in specs.items() for decl in one.job_sets]
     results: list[ParsedSpec | Expansion] = [*specs.values(), *expanded]
     for one in results:
@@ -124,15 +128,16 @@ class _ItemsReader:
                        f"items file {decl.items!r} must end in {', '.join(ITEM_SUFFIXES)} (CSV with a header row, one videoId "
                        "per line, or a YAML list)")
             return Expansion(issues=[self._issue(decl, "items-path" if relative.is_absolute() else "items-format", problem)])
-        target = (spec_path.parent / relative).resolve()
-        # Lexically, from the spec file as the glob named it (not through symlinks: a checkout may link its specs
-        # folder from elsewhere): `..` is what leaves the project.
-        shown = Path(self.reads[spec_path][0]) if spec_path in self.reads else spec_path
-        named = shown if shown.is_absolute() else self.root / shown
-        if not _lexical(named.parent / relative).is_relative_to(_lexical(self.root)):
-            # Reviewed with the specs, or not at all: an items file outside the repository changes jobs unseen.
+        named = self.items_path(spec_path, decl.items)
+        # Reviewed with the specs, or not at all: an items file outside the repository changes jobs unseen, and a
+        # symlink to one (/proc/self/environ, a credentials file) would put its lines into the messages of a CI run.
+        if not named.is_relative_to(_lexical(self.root)):
             return Expansion(issues=[self._issue(decl, "items-path", f"items file {decl.items!r} is outside the project "
                                                  f"({self.root}); keep items files in the repository, beside the specs")])
+        if leads_outside(named, self.root):
+            return Expansion(issues=[self._issue(decl, "items-path", f"items file {decl.items!r} is a symlink to a file "
+                                                 f"outside the project ({self.root}); keep items files in the repository")])
+        target = named.resolve()
         if target not in self.sources:
             self.sources[target] = self._source(target, relative.suffix.lower())
         source = self.sources[target]
@@ -144,6 +149,13 @@ class _ItemsReader:
                                                  "least one: to forget every job of the set, remove the set")])
         self.items_files[decl.name] = source.file
         return expand_job_set(decl, source)
+
+    def items_path(self, spec_path: Path, items: str) -> Path:
+        """The items file a set of `spec_path` (as read: resolved) names, from the spec file as the glob named it and
+        without following symlinks (a checkout may link its specs folder from elsewhere): `..` is what leaves it."""
+        shown = Path(self.reads[spec_path][0]) if spec_path in self.reads else spec_path
+        named = shown if shown.is_absolute() else self.root / shown
+        return _lexical(named.parent / items)
 
     def _source(self, path: Path, suffix: str) -> RowSource | SpecIssue:
         shown = display_path(path, self.root)
@@ -287,6 +299,22 @@ def display_path(path: Path, root: Path) -> str:
         if candidate.is_relative_to(base):  # as the path was given (a symlinked specs folder), else as it resolves
             return str(candidate.relative_to(base))
     return str(path)
+
+
+def leads_outside(path: Path, root: Path) -> bool:
+    """Whether `path`, named below `root`, is a symlink (or lies in a linked folder) that leads out of the project.
+
+    Its real path must lie below the root's, or below the real path of the top-level folder it is named through:
+    a checkout may link a whole folder (specs/) from elsewhere, but nothing in it leads further. A path not named
+    below `root` (given on purpose, e.g. on the command line) is not this function's to judge: False.
+    """
+    named, base = _lexical(path), _lexical(root)
+    if not named.is_relative_to(base):
+        return False
+    parts = named.relative_to(base).parts
+    real = named.resolve()
+    allowed = [base.resolve()] + ([(base / parts[0]).resolve()] if len(parts) > 1 else [])
+    return not any(real.is_relative_to(one) for one in allowed)
 
 
 def _lexical(path: Path) -> Path:

@@ -28,8 +28,20 @@ def kind_of(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return f"the text {shown_text(value)}"
     return {dict: "a mapping", list: "a list", type(None): "nothing (null)"}.get(type(value), f"a {type(value).__name__}")
+
+
+# A wrong value is quoted in its message up to this many characters: enough to recognise an id (32), while a file that
+# is not a catalogue at all (a mistake, or a symlink someone slipped in) does not end up whole in a CI log.
+SHOWN_CHARACTERS = 40
+
+
+def shown_text(text: str) -> str:
+    """`text` quoted for a message, cut to SHOWN_CHARACTERS with its length said: `'abc…' (120 characters)`."""
+    if len(text) <= SHOWN_CHARACTERS:
+        return repr(text)
+    return f"{text[:SHOWN_CHARACTERS]!r}… ({len(text)} characters)"
 
 
 def wrong_type(expected: str, value: Any) -> BadValue:
@@ -54,7 +66,7 @@ def _shaped_text(value: Any, shape: re.Pattern[str], wording: tuple[str, str, st
     if not isinstance(value, str):
         raise wrong_type(expected, value)
     if not shape.match(value):
-        raise BadValue(code, f"{value!r} {problem}")
+        raise BadValue(code, f"{shown_text(value)} {problem}")
     return value
 
 
