@@ -51,11 +51,20 @@ def _specs_at(commit: str, stack: str, project_dir: Path, checkout: Path) -> Spe
     # Run in the project directory, `git archive` holds that directory's tree only: paths stay project-relative.
     archive = _git(project_dir, "archive", "--format=tar", commit)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(checkout, filter="data")
+        tar.extractall(checkout, filter=_data_or_skipped)
     try:
         return load_declared_jobs(spec_glob(stack, checkout, required=False).pattern, checkout)
     except SpecsNotFoundError:
         return SpecSet((), ())
+
+
+def _data_or_skipped(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """tarfile's "data" filter, except that a member it refuses (a symlink leading out of the tree, a device) is left
+    out instead of stopping the preview: nothing the specs may read lies outside the project (spec/loader.py)."""
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError:
+        return None
 
 
 def _git(cwd: Path, *args: str) -> bytes:
