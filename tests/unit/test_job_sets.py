@@ -257,6 +257,42 @@ def test_a_placeholder_naming_no_column_is_reported_once_at_the_header_or_at_eac
     ]
 
 
+def test_a_row_s_every_problem_and_its_set_s_are_reported_in_one_run(tmp_path: Path) -> None:
+    # One fix-and-validate round, not one per problem: a typo in the set does not hide its rows, nor one bad field
+    # of a row the next, nor a placeholder naming no column a row's name clash.
+    lines = problems(tmp_path, {
+        "covers.yaml": f"""
+            jobs:
+              plain:
+                videoId: {V[2]}
+                templateId: {TEMPLATE_ID}
+                aliases: [trailers-{V[1]}]
+            jobSets:
+              typo:
+                items: typo.csv
+                templateId: {TEMPLATE_ID}
+                pipelineID: {PIPELINE}
+              trailers:
+                items: trailers.csv
+                templateId: {TEMPLATE_ID}
+                userData: {{Extend: {{region: "{{region}}"}}}}
+            """,
+        "typo.csv": csv("videoId", "not-an-id"),
+        "trailers.csv": csv("videoId,revision,wait,adopt", f"{V[0]},abc,forever,XYZ", f"{V[1]},,,"),
+    })
+
+    assert [line.split(": ", 1)[0] + " " + line.rsplit(" ", 1)[1] for line in lines] == [
+        "specs/covers.yaml:10:5 [unknown-key]",
+        "specs/trailers.csv:1:1 [missing-column]",
+        "specs/trailers.csv:2:34 [type]",
+        "specs/trailers.csv:2:38 [type]",
+        "specs/trailers.csv:2:46 [id-shape]",
+        "specs/trailers.csv:3:1 [duplicate-alias]",
+        "specs/typo.csv:2:1 [id-shape]",
+    ]
+    assert "pipelineId" in lines[0]  # the nearest known key
+
+
 def test_the_rules_of_a_whole_set_are_checked_once_where_the_set_is_written(tmp_path: Path) -> None:
     lines = problems(tmp_path, {
         "covers.yaml": TEMPLATES + f"""

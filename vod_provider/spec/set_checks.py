@@ -55,15 +55,19 @@ class JobSetChecker:
             if alias == name_pattern:
                 c.issue(at, "duplicate-alias", "this alias pattern is the set's name pattern; list only former patterns")
         user_data = self.user_data(body.get("userData"), fields, path)
-        if len(c.issues) > before or "items" not in fields or user_data is None:
+        if "items" not in fields:
             return
+        # With problems of its own, the set's rows are still read and checked for what they bring themselves: one run
+        # reports a typo in the set and the bad rows of its file together.
+        rows_only = len(c.issues) > before or user_data is None
         decl = JobSetDecl(
             name, c.file, c.read.key_locations[path].line, fields["items"], c.location(path + ("items",)), c.read.locations,
             matrix, template, c.location(path), fields.get("pipelineId", self.defaults.get("pipelineId")),
             fields.get("revision", 0), fields["wait"] if "wait" in fields else self.defaults.get("wait"), fields.get("adopt"),
-            user_data, bool(fields.get("userDataSecret", False)), name_pattern, aliases,
+            user_data or UserDataTemplate(None), bool(fields.get("userDataSecret", False)), name_pattern, aliases, rows_only,
         )
-        c.set_name_patterns[name] = name_pattern  # a preview tells a forgotten job of the set by its name
+        if not rows_only:
+            c.set_name_patterns[name] = name_pattern  # a preview tells a forgotten job of the set by its name
         if isinstance(decl.items, str):
             c.job_sets.append(decl)
             return

@@ -76,6 +76,7 @@ class JobSetDecl:
     Fields hold a value, a Pattern (filled per row) or None; defaults of the file are already folded in.
     `matrix` is the `templates:`/`templateIds:` list (empty when the set has one template, or none: then each row
     names it in a column). `spec_locations` locates the values of an inline list in the spec file.
+    `rows_only`: see below.
     """
 
     name: str
@@ -95,6 +96,9 @@ class JobSetDecl:
     user_data_secret: bool
     name_pattern: Pattern
     alias_patterns: tuple[Pattern, ...]
+    # The set's own fields had problems (reported at the set): its rows are still checked for what each brings
+    # itself (videoId, duplicates, its own columns), so one run reports everything, but no job is made of them.
+    rows_only: bool = False
 
     @property
     def items_path(self) -> tuple[str, ...]:

@@ -58,16 +58,23 @@ class _Expander:
         self.mentioned_templates: set[str] = set()
         self.reported_columns: set[str] = set()  # placeholders already reported once at the header
         self.columns_are_text = source.header is not None  # CSV cells and list lines: text already
+        self.row_failed = False  # the row at hand had a problem: it makes no job
 
     def run(self) -> Expansion:
         if self.source.header is not None:
             self.check_header(self.source.header)
         for row in self.source.rows:
-            try:
-                self.row(row)
-            except _Failed:
-                continue
+            self.row(row)
         return self.out
+
+    def attempt(self, compute: Callable[[], Any]) -> Any:
+        """compute()'s value; None when it failed (its issue is recorded), so that the row's other fields are checked
+        too: every problem of a row in one run, not one per run."""
+        try:
+            return compute()
+        except _Failed:
+            self.row_failed = True
+            return None
 
     # -- where the values come from ---------------------------------------------------------------
 
@@ -91,6 +98,9 @@ class _Expander:
                     self.out.issues.append(SpecIssue(self.source.file, 1, 1, "(header)", "missing-column",
                                                      f"the set {self.decl.name!r} fills {{{name}}} in its {key} from this file, "
                                                      f"which has no column {name!r} (columns: {', '.join(header)})"))
+
+    def raise_failure(self, row: Row, key: str, code: str, message: str, cell: bool = True) -> None:
+        raise self.fail(row, key, code, message, cell)
 
     def fail(self, row: Row, key: str, code: str, message: str, cell: bool = True) -> _Failed:
         self.out.issues.append(self.source.issue(row, key, code, message, cell))
@@ -132,37 +142,49 @@ class _Expander:
     # -- one row ----------------------------------------------------------------------------------
 
     def row(self, row: Row) -> None:
+        """The jobs of one row, or every problem it has (then no job)."""
         decl = self.decl
+        self.row_failed = False
+        video = None
         if VIDEO_ID not in row.values:
-            raise self.fail(row, VIDEO_ID, "missing-field", f"{VIDEO_ID} is required: the video this item's jobs analyse", cell=False)
-        video = self.check(row, VIDEO_ID, values.cloud_id, row.values[VIDEO_ID])
-        first = self.first_row.setdefault(video, row)
+            self.attempt(lambda: self.raise_failure(row, VIDEO_ID, "missing-field",
+                                                    f"{VIDEO_ID} is required: the video this item's jobs analyse", cell=False))
+        else:
+            video = self.attempt(lambda: self.check(row, VIDEO_ID, values.cloud_id, row.values[VIDEO_ID]))
+        first = self.first_row.setdefault(video, row) if video is not None else row
         if first is not row:
-            raise self.fail(row, VIDEO_ID, "duplicate-item",
-                            f"videoId {video} is also at line {first.line} ({self.source.file}:{first.line}); a set lists each "
-                            "video once, as its jobs are named by it: remove one of the two rows")
-        lookup = dict(row.values) if self.columns_are_text else self.text_values(row)
-        lookup["set"], lookup["videoId"] = decl.name, video
-        refs = self.templates(row, lookup)
-        pipeline_id = self.field_value(row, "pipelineId", lookup, decl.pipeline_id, values.cloud_id)
-        revision = self.field_value(row, "revision", lookup, decl.revision, values.revision, values.revision_text)
-        wait = self.field_value(row, "wait", lookup, decl.wait_seconds, values.wait, _wait_any)
-        adopt = self.field_value(row, "adopt", lookup, decl.adopt, values.cloud_id)
+            self.attempt(lambda: self.raise_failure(
+                row, VIDEO_ID, "duplicate-item", f"videoId {video} is also at line {first.line} ({self.source.file}:{first.line}); "
+                "a set lists each video once, as its jobs are named by it: remove one of the two rows"))
+        lookup = self.attempt(lambda: dict(row.values) if self.columns_are_text else self.text_values(row))
+        if lookup is None:
+            return  # values that are not text: nothing more of this row can be read
+        lookup["set"], lookup["videoId"] = decl.name, video or ""
+        refs = self.attempt(lambda: self.templates(row, lookup)) or ()
+        pipeline_id = self.attempt(lambda: self.field_value(row, "pipelineId", lookup, decl.pipeline_id, values.cloud_id))
+        revision = self.attempt(lambda: self.field_value(row, "revision", lookup, decl.revision, values.revision, values.revision_text))
+        wait = self.attempt(lambda: self.field_value(row, "wait", lookup, decl.wait_seconds, values.wait, _wait_any))
+        adopt = self.attempt(lambda: self.field_value(row, "adopt", lookup, decl.adopt, values.cloud_id))
+        jobs: list[JobSpec] = []
         for ref in refs:
             template = str(ref.value)
             lookup["template"] = template
-            user_data = self.user_data(row, lookup)
+            user_data = self.attempt(lambda: self.user_data(row, lookup))
+            if video is None or first is not row or decl.rows_only:
+                continue  # no name to give: a name clash is not checked
             name = decl.name_pattern.fill(lookup)
-            job = JobSpec(name, video, template if ref.by_id else None, user_data, pipeline_id, self.source.file, row.line,
-                          template_name=None if ref.by_id else template,
-                          aliases=tuple(pattern.fill(lookup) for pattern in decl.alias_patterns), revision=revision,
-                          wait_seconds=wait, adopt=adopt, user_data_secret=decl.user_data_secret, job_set=decl.name)
-            self.out.jobs.append(job)
-            self.mention(row, "set-job", VIDEO_ID, name, name)
+            jobs.append(JobSpec(name, video, template if ref.by_id else None, user_data, pipeline_id, self.source.file, row.line,
+                                template_name=None if ref.by_id else template,
+                                aliases=tuple(pattern.fill(lookup) for pattern in decl.alias_patterns), revision=revision,
+                                wait_seconds=wait, adopt=adopt, user_data_secret=decl.user_data_secret, job_set=decl.name))
+        for job in jobs:  # checked across files even for a row with problems: a name clash is one more of them
+            self.mention(row, "set-job", VIDEO_ID, job.name, job.name)
             for alias in job.aliases:
-                self.mention(row, "alias", "aliases", alias, name)
-            if adopt is not None:
-                self.mention(row, "adopt", "adopt", adopt, name)
+                self.mention(row, "alias", "aliases", alias, job.name)
+            if job.adopt is not None:
+                self.mention(row, "adopt", "adopt", job.adopt, job.name)
+        if not self.row_failed:
+            self.out.jobs.extend(jobs)
 
     def text_values(self, row: Row) -> dict[str, str]:
         for key, value in row.values.items():
@@ -186,6 +208,8 @@ class _Expander:
         if by_id is not None:
             return (TemplateRef(True, self.check(row, "templateId", values.cloud_id, by_id)),)
         declared = self.decl.template
+        if declared is None and self.decl.rows_only:
+            return ()  # the set's own template may be what was wrong with it: said at the set, not at every row
         if declared is None:
             raise self.fail(row, "template", "one-of", _NO_TEMPLATE, cell=False)
         if not isinstance(declared.value, Pattern):
