@@ -11,7 +11,14 @@ import pytest
 from tests.support.preview_plans import ITEMS_FILE, SET_NAME_PATTERN, TEMPLATE_ID, job_set_plan, job_state, user_data, video
 from vod_provider.cli.preview_plan import Change, JobRow, PreviewOutcome, PreviewPlan, SpecLocation, plan_preview
 from vod_provider.cli.preview_render import render_github_annotations, render_json, render_markdown
-from vod_provider.cli.preview_sets import MOST_SET_NOTICES, job_set_previews, line_ranges, operation_sentence, rows_text
+from vod_provider.cli.preview_sets import (
+    MOST_SET_NOTICES,
+    job_set_previews,
+    line_ranges,
+    operation_sentence,
+    rows_text,
+    set_annotations,
+)
 from vod_provider.cli.spec_changes import plan_spec_changes
 from vod_provider.spec.model import JobSetSummary, JobSpec, SpecSet
 from vod_provider.spec.placeholders import Pattern
@@ -128,6 +135,23 @@ def test_replaced_rows_are_said_together_by_what_changed() -> None:
         "'fall'; row 30: userData.Extend.campaign: 'spring' → 'winter'; 1 more with other changes (in the table of the set's jobs)")
 
 
+def test_a_job_forgotten_by_a_changed_name_pattern_is_said_with_its_set() -> None:
+    # The set's `name:` changed (or it became a matrix) without its former pattern in `aliases:`: the jobs of the
+    # former default names are forgotten with the set, in its lines and its at most 10 notices, not one notice each.
+    renamed = Pattern(("c-", "template", "-", "videoId", ""))
+    sets = (JobSetSummary("cat", "specs/cat.yaml", 3, ITEMS_FILE, 0, renamed),)
+    steps = [{"op": "delete", "urn": state["urn"], "oldState": state} for state in (
+        *(job_state(f"cat-{video(n)}-still", {"videoId": video(n), "templateId": TEMPLATE_ID, "template": "still"}) for n in range(12)),
+        job_state(f"cat-{video(20)}", {"videoId": video(20), "templateId": TEMPLATE_ID}),
+    )]
+    plan = plan_preview({"steps": steps}, SpecSet((), (), (), sets))
+
+    assert {job.job_set for job in plan.jobs} == {"cat"}
+    (cat,) = job_set_previews(plan)
+    assert [operation.action for operation in cat.operations] == ["forget"]
+    assert len(set_annotations("prod", cat)) == 1
+
+
 def test_a_forgotten_job_belongs_to_the_set_whose_name_pattern_gives_its_name() -> None:
     matrix = Pattern(("covers-", "template", "-", "videoId", ""))
     sets = (JobSetSummary("trailers", "specs/trailers.yaml", 3, ITEMS_FILE, 0, SET_NAME_PATTERN),
@@ -166,3 +190,16 @@ def test_without_state_a_set_is_summarised_the_same_way() -> None:
     removed = render_markdown(PreviewOutcome("prod", plan=plan_spec_changes(base, SpecSet((), ())))).splitlines()
     assert removed[removed.index("- set `trailers`, no longer declared:") + 1] == (
         "  - 4 forgotten (the set is no longer declared): no API call, VOD keeps the jobs")
+
+
+def test_jobs_outside_sets_get_at_most_ten_notices_too() -> None:
+    steps = [{"op": "delete", "urn": state["urn"], "oldState": state}
+             for state in (job_state(f"old-{n}", {"videoId": video(n), "templateId": TEMPLATE_ID}) for n in range(30))]
+    plan = plan_preview({"steps": steps}, SpecSet((), (), (), ()))
+
+    notices = [line for line in render_github_annotations(PreviewOutcome("prod", plan=plan)).splitlines()
+               if line.startswith("::notice")]
+
+    assert len(notices) == MOST_SET_NOTICES
+    assert notices[-1].endswith("::21 more changes of jobs outside sets, not annotated (GitHub shows 10 notices a step): "
+                                "see the step summary")

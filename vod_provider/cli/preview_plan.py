@@ -20,6 +20,8 @@ from vod_provider.program import JobOutcome
 from vod_provider.providers.adoption import unverified_job_ids
 from vod_provider.providers.diff import TEMPLATE_REFERENCE, FieldChange, is_unknown, job_essence, job_identity, json_changes, shown_value
 from vod_provider.spec.model import JobSetSummary, JobSpec, SpecIssue, SpecSet, TemplateSpec
+from vod_provider.spec.placeholders import Pattern
+from vod_provider.spec.set_decl import default_name_pattern
 
 JOB_TYPE = "pulumi-python:dynamic/vod:AIImageJob"
 TEMPLATE_TYPE = "pulumi-python:dynamic/vod:AITemplate"
@@ -240,13 +242,17 @@ def _job_row(step: Mapping[str, Any], declared: Mapping[str, JobSpec], names_by_
 
 
 def forgotten_job_set(name: str, video_id: str, templates: Sequence[str], job_sets: Sequence[JobSetSummary]) -> str | None:
-    """The set whose name pattern gives `name` for this video and one of `templates` (name or id), if any."""
-    for job_set in job_sets:
-        pattern = job_set.name_pattern
-        if pattern is not None and any(
-                pattern.fill({"set": job_set.name, "videoId": video_id, "template": template}) == name for template in templates):
-            return job_set.name
-    return None
+    """The set whose name pattern gives `name` for this video and one of `templates` (name or id), if any; else the set
+    whose default pattern (one template, or a matrix) does: a set whose `name:` changed, or that became a matrix, without
+    its former pattern in `aliases:` forgets the jobs of its former names, and they are said with the set."""
+    def fits(pattern: Pattern | None, job_set: JobSetSummary) -> bool:
+        return pattern is not None and any(
+            pattern.fill({"set": job_set.name, "videoId": video_id, "template": template}) == name for template in templates)
+
+    defaults = (default_name_pattern(False), default_name_pattern(True))
+    found = (next((one for one in job_sets if fits(one.name_pattern, one)), None)
+             or next((one for one in job_sets if any(fits(pattern, one) for pattern in defaults)), None))
+    return found.name if found is not None else None
 
 
 def _recorded_id(step: Mapping[str, Any]) -> str | None:
