@@ -129,6 +129,28 @@ def test_former_name_patterns_become_each_job_aliases(tmp_path: Path) -> None:
         f"trailer-{v}": (f"trailers-{v}", f"old.{v}") for v in V[:2]}
 
 
+def test_a_set_of_one_template_becomes_a_matrix_of_it_keeping_its_jobs_by_an_alias(tmp_path: Path) -> None:
+    # `templateId: X` → `templateIds: [X]` (to add templates later): the former names `<set>-<videoId>` stay the jobs'
+    # aliases, so nothing is submitted again; with two templates the alias would name two jobs, and is refused.
+    one = load(tmp_path / "one", {"covers.yaml": f"""
+        jobSets:
+          trailers:
+            items: [{V[0]}]
+            templateIds: [{TEMPLATE_ID}]
+            aliases: ["{{set}}-{{videoId}}"]
+        """})
+    two = problems(tmp_path / "two", {"covers.yaml": f"""
+        jobSets:
+          trailers:
+            items: [{V[0]}]
+            templateIds: [{TEMPLATE_ID}, {PIPELINE}]
+            aliases: ["{{set}}-{{videoId}}"]
+        """})
+
+    assert [(job.name, job.aliases) for job in one.jobs] == [(f"trailers-{V[0]}-{TEMPLATE_ID}", (f"trailers-{V[0]}",))]
+    assert [line.rsplit(" ", 1)[1] for line in two] == ["[name-pattern]"]
+
+
 def test_defaults_may_name_the_template_of_every_job_and_set_of_the_file(tmp_path: Path) -> None:
     specs = load(tmp_path, {"covers.yaml": TEMPLATES + f"""
         defaults:
@@ -336,7 +358,7 @@ def test_the_rules_of_a_whole_set_are_checked_once_where_the_set_is_written(tmp_
         "specs/covers.yaml:12:11: jobSets.no-video.name: the name pattern must use {videoId}: without it every item of the "
         "set gets the same name [name-pattern]",
         "specs/covers.yaml:16:11: jobSets.matrix-without-template.name: the name pattern must use {template} in a matrix "
-        "(`templates:`): without it the templates of one video get the same name [name-pattern]",
+        "(`templates:` or `templateIds:`): without it the templates of one video get the same name [name-pattern]",
         "specs/covers.yaml:20:17: jobSets.unbalanced.pipelineId: '{' at character 1 of '{pipeline' opens or closes no "
         "placeholder; write '{{' for a literal '{' [placeholder]",
         "specs/covers.yaml:22:12: jobSets.wrong-file.items: items file 'trailers.xlsx' must end in .csv, .txt, .list, .yaml, "

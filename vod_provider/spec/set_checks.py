@@ -51,7 +51,7 @@ class JobSetChecker:
         aliases: tuple[Pattern, ...] = fields.get("aliases", ())
         for index, alias in enumerate(aliases):
             at = path + ("aliases", str(index))
-            self.pattern_rule(name_pattern_problem(alias, name, matrix_values, "an alias pattern"), at)
+            self.pattern_rule(name_pattern_problem(alias, name, matrix_values, "an alias pattern", alias=True), at)
             if alias == name_pattern:
                 c.issue(at, "duplicate-alias", "this alias pattern is the set's name pattern; list only former patterns")
         user_data = self.user_data(body.get("userData"), fields, path)

@@ -109,8 +109,11 @@ def default_name_pattern(matrix: bool) -> Pattern:
     return Pattern(("", "set", "-", "videoId", "-", "template", "")) if matrix else Pattern(("", "set", "-", "videoId", ""))
 
 
-def name_pattern_problem(pattern: Pattern, set_name: str, matrix: tuple[str, ...], what: str) -> str | None:
-    """Why `pattern` cannot name the set's jobs (None when it can). `matrix`: the matrix's template names or ids."""
+def name_pattern_problem(pattern: Pattern, set_name: str, matrix: tuple[str, ...], what: str, alias: bool = False) -> str | None:
+    """Why `pattern` cannot name the set's jobs (None when it can). `matrix`: the matrix's template names or ids.
+
+    An `alias` pattern of a one-template matrix may leave {template} out: it is the former name of a set that had that
+    one template (`templateId: X` → `templateIds: [X]`, to add more later), and no two of its jobs get it."""
     allowed = KEY_FIELDS if matrix else KEY_FIELDS[:2]
     foreign = [name for name in pattern.names if name not in allowed]
     if foreign:
@@ -119,8 +122,9 @@ def name_pattern_problem(pattern: Pattern, set_name: str, matrix: tuple[str, ...
                 "change of any other value replaces the job instead of renaming it")
     if "videoId" not in pattern.names:
         return f"{what} must use {{videoId}}: without it every item of the set gets the same name"
-    if matrix and "template" not in pattern.names:
-        return f"{what} must use {{template}} in a matrix (`templates:`): without it the templates of one video get the same name"
+    if matrix and "template" not in pattern.names and not (alias and len(matrix) == 1):
+        return (f"{what} must use {{template}} in a matrix (`templates:` or `templateIds:`): without it the templates of one "
+                "video get the same name")
     for template in matrix or ("",):
         sample = pattern.fill({"set": set_name, "videoId": SAMPLE_VIDEO_ID, "template": template})
         if not schema.NAME_SHAPE.match(sample):
