@@ -236,6 +236,7 @@ def test_a_bad_videos_file_names_each_bad_row(tmp_path: Path) -> None:
     assert [str(issue) for issue in bad_row.value.issues] == [
         "videos.csv:3:1: videoId: 'not-an-id' is not a VOD id: ids are 32 lower-case hex characters [id-shape]"]
     assert [issue.code for issue in bad_suffix.value.issues] == ["items-format"]
+    assert str(bad_row.value).startswith("1 problem in the videos file:")
 
 
 # -- progress and report ---------------------------------------------------------------------------------------------
@@ -276,6 +277,20 @@ def test_the_report_names_every_video_without_a_job(tmp_path: Path) -> None:
         "1 video unknown to the service (InvalidVideo.NotFound); check the ids and vodjobs:region:",
         f"  {V3}",
     ]
+
+
+def test_the_report_says_a_filtered_video_has_no_job_on_those_templates_and_a_spec_the_stack_does_not_read(tmp_path: Path) -> None:
+    plan = plan_discovery([V1, V2], {V1: [J_NEW], V2: []}, [info(J_NEW, V1)])
+    rendered = render_adoption_spec("discovered", plan.adopted, "discovered")
+
+    report = render_report(plan, tmp_path / "other" / "discovered.yaml", rendered, tmp_path, None, [TEMPLATE],
+                           ("dev", "specs/**/*.{yaml,yml}"))
+
+    assert ("Not read yet: stack dev reads the spec files 'specs/**/*.{yaml,yml}', which do not include "
+            "other/discovered.yaml; move it there, or change the stack's vodjobs:specs, before `pulumi preview`.") in report
+    assert "Next:" not in report
+    assert ("1 video without a job on the template of --template-id (jobs on others are listed below as not adopted); "
+            "declare them to submit one:") in report
 
 
 # -- the command line and the calls ----------------------------------------------------------------------------------

@@ -31,10 +31,11 @@ from vod_provider.cli.discover_plan import Discovery, plan_discovery
 from vod_provider.cli.discover_report import render_report
 from vod_provider.cli.exit_codes import ExitCode
 from vod_provider.cli.progress import Progress
+from vod_provider.cli.stack_files import spec_glob
 from vod_provider.cli.stack_reader import export_stack, recorded_jobs, stack_config, stack_name
 from vod_provider.errors import VodjobsError
 from vod_provider.spec.adoption_spec import AdoptionSpec, render_adoption_spec
-from vod_provider.spec.loader import load_spec_files, read_video_ids
+from vod_provider.spec.loader import find_spec_files, load_spec_files, read_video_ids
 from vod_provider.spec.model import SpecError
 from vod_provider.spec.schema import ID_SHAPE, NAME_SHAPE
 from vod_provider.spec.set_decl import default_name_pattern, name_pattern_problem
@@ -102,7 +103,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     managed = {job.job_id: job.name for job in recorded_jobs(export_stack(stack, args.cwd))}
     discovery = discover(client, videos, args.template_id, sys.stderr, managed)
     if not discovery.adopted:
-        out.write(render_report(discovery, None, None, args.cwd))
+        out.write(render_report(discovery, None, None, args.cwd, template_ids=args.template_id))
         return ExitCode.FAILED
     rendered = render_adoption_spec(args.set, discovery.adopted, spec_path.stem, _comment(discovery, spec_path),
                                     args.user_data_secret)
@@ -115,7 +116,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             return ExitCode.USAGE
     without_path = _without_job_path(spec_path) if discovery.without_job else None
     _write(spec_path, rendered, without_path, discovery.without_job)
-    out.write(render_report(discovery, spec_path, rendered, args.cwd, without_path))
+    glob = spec_glob(stack, args.cwd, required=False).pattern
+    unread = None if spec_path.resolve() in {p.resolve() for p in find_spec_files(glob, args.cwd)} else (stack, glob)
+    out.write(render_report(discovery, spec_path, rendered, args.cwd, without_path, args.template_id, unread))
     return ExitCode.OK
 
 

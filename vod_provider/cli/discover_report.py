@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from vod_provider.cli.discover_plan import Discovery
@@ -20,8 +21,10 @@ def _plural(count: int, word: str) -> str:
 
 
 def render_report(discovery: Discovery, spec_path: Path | None, rendered: AdoptionSpec | None, cwd: Path,
-                  without_path: Path | None = None) -> str:
-    """The report as text: `spec_path`/`rendered` None when nothing was written. Pure."""
+                  without_path: Path | None = None, template_ids: Sequence[str] = (),
+                  unread: tuple[str, str] | None = None) -> str:
+    """The report as text: `spec_path`/`rendered` None when nothing was written; `template_ids`: the --template-id
+    filter; `unread`: (stack, its spec glob) when the glob does not read the written spec. Pure."""
     videos = len({job.video_id for job in discovery.adopted})
     lines = [f"Found {_plural(len(discovery.adopted), 'job')} to adopt on {_plural(videos, 'video')}."]
     if spec_path is not None and rendered is not None:
@@ -30,13 +33,19 @@ def render_report(discovery: Discovery, spec_path: Path | None, rendered: Adopti
                      + (f" (items {items})" if items else "")
                      + (f", {_plural(len(rendered.plain_jobs), 'job')} under jobs: (UserData of another shape than the set's rows)"
                         if rendered.plain_jobs else "") + ".")
-        lines.append(f"Next: `pulumi preview` shows {_plural(len(discovery.adopted), 'adoption')} (+ create, each job checked "
-                     "against the service), and `pulumi up` records their JobIds, submitting nothing.")
+        if unread is not None:
+            lines.append(f"Not read yet: stack {unread[0]} reads the spec files {unread[1]!r}, which do not include "
+                         f"{_shown(spec_path, cwd)}; move it there, or change the stack's vodjobs:specs, before `pulumi preview`.")
+        else:
+            lines.append(f"Next: `pulumi preview` shows {_plural(len(discovery.adopted), 'adoption')} (+ create, each job "
+                         "checked against the service), and `pulumi up` records their JobIds, submitting nothing.")
     else:
         lines.append("Nothing written: no video listed has a finished job to adopt.")
     if discovery.without_job:
         where = f" (listed in {_shown(without_path, cwd)})" if without_path is not None else ""
-        lines += ["", f"{_plural(len(discovery.without_job), 'video')} without a job{where}; declare them to submit one:",
+        on = (f" on {'the template' if len(template_ids) == 1 else 'the templates'} of --template-id (jobs on others are "
+              "listed below as not adopted)") if template_ids else ""
+        lines += ["", f"{_plural(len(discovery.without_job), 'video')} without a job{on}{where}; declare them to submit one:",
                   *(f"  {video}" for video in discovery.without_job)]
     if discovery.unknown_videos:
         lines += ["", f"{_plural(len(discovery.unknown_videos), 'video')} unknown to the service (InvalidVideo.NotFound); "

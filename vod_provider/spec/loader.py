@@ -195,6 +195,9 @@ def yaml_source(shown: str, read: ReadResult) -> RowSource:
     return yaml_rows(read.value, shown, read.locations)
 
 
+VIDEOS_FILE = "the videos file"  # what a SpecError of read_video_ids says its problems are in
+
+
 def read_video_ids(path: Path, root: Path) -> list[str]:
     """The videoIds an items file lists (CSV, plain list or YAML list, as a job set reads it), in order, each once.
 
@@ -205,10 +208,10 @@ def read_video_ids(path: Path, root: Path) -> list[str]:
     if suffix not in ITEM_SUFFIXES:
         raise SpecError([SpecIssue(shown, 1, 1, "(file)", "items-format",
                                    f"a list of videos ends in {', '.join(ITEM_SUFFIXES)} (CSV with a header row and a "
-                                   f"{VIDEO_ID} column, one videoId per line, or a YAML list)")])
+                                   f"{VIDEO_ID} column, one videoId per line, or a YAML list)")], VIDEOS_FILE)
     source = read_items_file(path, shown, suffix)
     if isinstance(source, SpecIssue):
-        raise SpecError([source])
+        raise SpecError([source], VIDEOS_FILE)
     issues = list(source.issues)
     video_ids: dict[str, None] = {}
     for row in source.rows:
@@ -220,7 +223,7 @@ def read_video_ids(path: Path, root: Path) -> list[str]:
         except BadValue as bad:
             issues.append(source.issue(row, VIDEO_ID, bad.code, bad.message))
     if issues:
-        raise SpecError(issues)
+        raise SpecError(issues, VIDEOS_FILE)
     return list(video_ids)
 
 

@@ -29,10 +29,11 @@ class SpecIssue:
 class SpecError(VodjobsError):
     """One or more spec files are invalid; `issues` lists every problem, sorted."""
 
-    def __init__(self, issues: Iterable[SpecIssue]) -> None:
+    def __init__(self, issues: Iterable[SpecIssue], what: str = "the job specs") -> None:
+        """`what`: where the problems are, for the header ("the job specs", "the videos file")."""
         self.issues = sorted(set(issues))
         count = len(self.issues)
-        header = f"{count} problem{'s' if count != 1 else ''} in the job specs:"
+        header = f"{count} problem{'s' if count != 1 else ''} in {what}:"
         super().__init__("\n".join([header, *(f"  {issue}" for issue in self.issues)]))
 
 
