@@ -372,6 +372,25 @@ def test_the_rules_of_a_whole_set_are_checked_once_where_the_set_is_written(tmp_
     ]
 
 
+def test_spaces_around_a_csv_value_are_refused_at_its_cell_and_blank_rows_are_skipped(tmp_path: Path) -> None:
+    # `a, b` would send " b": refused, as a videoId with spaces is; lines of spaces and rows of empty cells (a
+    # spreadsheet's export may end with `,,`) are blank lines.
+    lines = problems(tmp_path, {
+        "covers.yaml": f"jobSets:\n  s:\n    items: s.csv\n    templateId: {TEMPLATE_ID}\n"
+                       "    userData: {Extend: {campaign: \"{campaign}\"}}\n",
+        "s.csv": f"videoId, campaign\n{V[0]},spring\n   \n{V[1]}, summer \n,\n{V[2]} ,fall\n",
+    })
+
+    assert lines == [
+        "specs/s.csv:1:9: (header): ' campaign' has spaces around it; remove them (a value is used as written: `a, b` "
+        "would send ' b') [whitespace]",
+        "specs/s.csv:4:34: campaign: ' summer ' has spaces around it; remove them (a value is used as written: `a, b` "
+        "would send ' b') [whitespace]",
+        "specs/s.csv:6:1: videoId: " + repr(V[2] + " ") + " has spaces around it; remove them (a value is used as "
+        "written: `a, b` would send ' b') [whitespace]",
+    ]
+
+
 def test_a_csv_header_needs_a_video_id_column_and_distinct_names(tmp_path: Path) -> None:
     lines = problems(tmp_path, {
         "covers.yaml": f"jobSets:\n  a:\n    items: a.csv\n    templateId: {TEMPLATE_ID}\n"

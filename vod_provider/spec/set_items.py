@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vod_provider.spec.model import SpecIssue
-from vod_provider.spec.values import kind_of
+from vod_provider.spec.values import kind_of, shown_text
 from vod_provider.spec.yaml_nodes import Location
 
 Path_ = tuple[str, ...]
@@ -87,7 +87,9 @@ def _cell_column(line: str, index: int) -> int:
 def csv_rows(text: str, file: str) -> CsvSource:
     """Rows of a CSV file: a header row naming the columns (one must be `videoId`), then one row per item.
 
-    Blank lines are skipped. A row with another number of values than the header has columns is an issue.
+    Blank lines are skipped, and so are rows of empty cells (a spreadsheet's export may end with `,,,`). A row with
+    another number of values than the header has columns is an issue, and so is a value (or a column name) with
+    spaces around it: it is used as written, so `a, b` would send " b"; the value is checked without them as well.
     """
     source = CsvSource(file, lines=text.splitlines())
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -95,11 +97,13 @@ def csv_rows(text: str, file: str) -> CsvSource:
     try:
         for record in reader:
             line, previous_line = previous_line + 1, reader.line_num
-            if not record or record == [""]:
+            if not any(cell.strip() for cell in record):
                 continue
+            record = _trimmed(source, record, line)
             if source.header is None:
+                spaced = len(source.issues)  # spaces around a column name: its rows are still read
                 _read_header(source, record, line)
-                if source.issues:
+                if len(source.issues) > spaced:
                     return source
                 continue
             assert source.header is not None
@@ -115,6 +119,18 @@ def csv_rows(text: str, file: str) -> CsvSource:
         source.issues.append(SpecIssue(file, 1, 1, "(file)", "items-empty",
                                        f"the file is empty; a CSV of items starts with a header row naming a {VIDEO_ID} column"))
     return source
+
+
+def _trimmed(source: CsvSource, record: list[str], line: int) -> list[str]:
+    """The record's values without spaces around them; each value that had some is an issue at its cell."""
+    for index, cell in enumerate(record):
+        if cell != cell.strip():
+            named = (source.header[index] if source.header is not None and index < len(source.header) else
+                     "(header)" if source.header is None else "(row)")
+            source.issues.append(SpecIssue(source.file, line, _cell_column(source.lines[line - 1], index), named, "whitespace",
+                                           f"{shown_text(cell)} has spaces around it; remove them (a value is used as "
+                                           "written: `a, b` would send ' b')"))
+    return [cell.strip() for cell in record]
 
 
 def _read_header(source: CsvSource, record: list[str], line: int) -> None:
