@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.preview_plans import ITEMS_FILE, SET_NAME_PATTERN, TEMPLATE_ID, job_set_plan, job_state, user_data, video
-from vod_provider.cli.preview_plan import Change, JobRow, PreviewOutcome, PreviewPlan, SpecLocation, plan_preview
+from vod_provider.cli.preview_plan import Change, JobAction, JobRow, PreviewOutcome, PreviewPlan, SpecLocation, plan_preview
 from vod_provider.cli.preview_render import render_github_annotations, render_json, render_markdown
 from vod_provider.cli.preview_sets import (
     MOST_SET_NOTICES,
@@ -203,3 +203,16 @@ def test_jobs_outside_sets_get_at_most_ten_notices_too() -> None:
     assert len(notices) == MOST_SET_NOTICES
     assert notices[-1].endswith("::21 more changes of jobs outside sets, not annotated (GitHub shows 10 notices a step): "
                                 "see the step summary")
+
+
+def test_the_new_jobs_of_a_template_added_to_a_matrix_say_which_template() -> None:
+    def row(line: int, template: str, action: JobAction) -> JobRow:
+        return JobRow(f"cat-{video(line)}-{template}", action, video(line), template, SpecLocation(ITEMS_FILE, line),
+                      job_set="cat")
+
+    plan = PreviewPlan((*(row(n, "still", "unchanged") for n in range(2, 52)), *(row(n, "animated", "submit") for n in range(2, 52))),
+                       (), (), (), (JobSetSummary("cat", "specs/cat.yaml", 3, ITEMS_FILE, 100),))
+    (job_set,) = job_set_previews(plan)
+
+    assert operation_sentence(job_set, job_set.operations[0], str) == (
+        "50 new jobs from specs/trailers.csv rows 2–51, template animated")

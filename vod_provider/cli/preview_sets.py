@@ -122,7 +122,8 @@ def operation_sentence(job_set: SetPreview, operation: SetOperation, code: Calla
     if action == "submit":
         source = f"from {code(job_set.rows_file)} " if job_set.rows_file else ""
         waits = sum(1 for job in operation.jobs if job.waits)
-        return f"{count} new {_plural(count, 'job')} {source}{rows}" + (f"; the up waits for {waits}" if waits else "")
+        return (f"{count} new {_plural(count, 'job')} {source}{rows}{_templates_text(job_set, operation, code)}"
+                + (f"; the up waits for {waits}" if waits else ""))
     if action == "replace":
         return f"{count} replaced: {_replaced(operation, noun, code)}"
     if action == "adopt":
@@ -134,6 +135,17 @@ def operation_sentence(job_set: SetPreview, operation: SetOperation, code: Calla
         where = f"{_plural(count, noun)} removed from {code(job_set.rows_file)}" if job_set.rows_file else "the set is no longer declared"
         return f"{count} forgotten ({where}): no API call, VOD keeps {_plural(count, 'the job')}"
     return f"{count} unchanged: {rows}"
+
+
+def _templates_text(job_set: SetPreview, operation: SetOperation, code: Callable[[str], str]) -> str:
+    """For a set whose jobs run more than one template (a matrix), which of them the operation's jobs run: a template
+    added to a matrix makes a new job on every row, and the rows alone would not say which."""
+    if len({job.template for one in job_set.operations for job in one.jobs}) < 2:
+        return ""
+    templates = sorted({job.template for job in operation.jobs})
+    if len(templates) > MOST_CHANGE_GROUPS:
+        return f", {len(templates)} templates"
+    return f", {_plural(len(templates), 'template')} " + ", ".join(code(template) for template in templates)
 
 
 def _replaced(operation: SetOperation, noun: str, code: Callable[[str], str]) -> str:
