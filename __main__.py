@@ -13,6 +13,7 @@ from vod_provider.program import (
     CONFIG_FAIL_ON_FAILED_JOBS,
     JobOutcome,
     PendingOutputs,
+    adoption_batches,
     ci_journal_warning,
     failed_jobs_report,
     load_declared_jobs,
@@ -56,9 +57,11 @@ DECLARE_SLICE = 10
 
 
 async def _declare_jobs() -> None:
+    batches = adoption_batches(declared.jobs)  # the engine checks adoptions one by one: each names its batch
     for start in range(0, len(declared.jobs), DECLARE_SLICE):
         for job in declared.jobs[start:start + DECLARE_SLICE]:
-            jobs[job.name] = AIImageJob(job, template_id=templates[job.template_name].id if job.template_name else None)
+            jobs[job.name] = AIImageJob(job, template_id=templates[job.template_name].id if job.template_name else None,
+                                        adoption_batch=batches.get(job.name, ()))
         await asyncio.sleep(0)
 
 

@@ -6,7 +6,7 @@ import calendar
 import os
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,10 +15,12 @@ import pulumi
 import pulumi.runtime
 import pulumi.runtime.config
 
+from vod_provider.api.models import MAX_JOB_IDS_PER_QUERY
 from vod_provider.api.settings import CONFIG_JOURNAL_DIR, CONFIG_JOURNAL_URL
 from vod_provider.errors import VodjobsError, traceback_wanted
 from vod_provider.safety.journal_location import describe_for_ci, journal_location, stack_backend_url
 from vod_provider.spec.loader import SpecSet, find_spec_files, load_spec_files
+from vod_provider.spec.model import JobSpec
 
 # Stack config `vodjobs:failOnFailedJobs` (default false): `pulumi up` fails while the stack holds a failed job.
 CONFIG_FAIL_ON_FAILED_JOBS = "failOnFailedJobs"
@@ -160,3 +162,12 @@ def ci_journal_warning(get_config: Callable[[str], str | None], environ: Mapping
     except VodjobsError:
         return None  # the provider reports the setting's problem itself, before any submit
     return describe_for_ci(location, environ)
+
+
+def adoption_batches(jobs: Sequence[JobSpec], size: int = MAX_JOB_IDS_PER_QUERY) -> dict[str, tuple[str, ...]]:
+    """For each adopting job, by name, the JobIds its batch adopts: the adopting jobs in declaration order, `size` at a
+    time. What resources.ADOPTION_BATCH carries to the provider's check, where the first check of a batch reads the
+    whole batch in one GetAIImageJobs call, whichever of its jobs the engine checks first. Pure."""
+    adopting = [job for job in jobs if job.adopt]
+    batches = [adopting[start:start + size] for start in range(0, len(adopting), size)]
+    return {job.name: tuple(str(one.adopt) for one in batch) for batch in batches for job in batch}

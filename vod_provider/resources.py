@@ -9,6 +9,7 @@ its type token, breaks existing stacks: both are part of the state format.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pulumi
@@ -28,6 +29,10 @@ from vod_provider.spec.model import JobSpec
 REQUIRED_INPUTS = ("videoId", "templateId")
 STEERING_INPUTS = ("jobName", "journalKey", "adopt", "waitSeconds", "userDataSecret")
 OUTPUT_NAMES = ("jobId", "requestId", "status", "submittedAt", "results", "errorCode", "errorMessage")
+# An adopting job's input naming the JobIds adopted by its batch of adopting jobs (program.adoption_batches), so that
+# their checks, which the engine makes one after another, share GetAIImageJobs calls (ReadBatcher.lookup_with). A hint
+# for check only: the inputs check returns, which the state keeps and diff compares, never hold it.
+ADOPTION_BATCH = "adoptionBatch"
 
 
 class AIImageJobProvider(ConfiguredProvider):
@@ -74,7 +79,8 @@ class AIImageJobProvider(ConfiguredProvider):
         except NoCredentialsError:
             report(unverified_adoption(_label(news), job_id))
             return []
-        found = batcher.lookup(job_id)
+        batch = news.get(ADOPTION_BATCH)
+        found = batcher.lookup_with(job_id, [one for one in batch if isinstance(one, str)] if isinstance(batch, list) else [])
         if found is None:
             return [CheckFailure("adopt", f"no image-AI job {job_id} exists in this account and region")]
         hide = bool(news.get("userDataSecret"))
@@ -200,8 +206,10 @@ class AIImageJob(Resource, module="vod", name="AIImageJob"):
         job: JobSpec,
         template_id: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        adoption_batch: Sequence[str] = (),
     ) -> None:
-        """`template_id` is the id of the AITemplate the job names (`template:`); else the spec's templateId."""
+        """`template_id` is the id of the AITemplate the job names (`template:`); else the spec's templateId.
+        `adoption_batch`: for an adopting job, the JobIds its batch of adopting jobs adopts (ADOPTION_BATCH)."""
         props: dict[str, Any] = {
             "jobName": job.name,
             "journalKey": f"{pulumi.get_project()}/{pulumi.get_stack()}/{job.name}",
@@ -215,6 +223,7 @@ class AIImageJob(Resource, module="vod", name="AIImageJob"):
             "revision": job.revision or None,
             "adopt": job.adopt,
             "waitSeconds": job.wait_seconds,
+            ADOPTION_BATCH: list(adoption_batch) if job.adopt and len(adoption_batch) > 1 else None,
             # Outputs are declared as None inputs; None values never travel or get stored as inputs.
             "jobId": None,
             "requestId": None,

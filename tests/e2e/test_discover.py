@@ -75,14 +75,21 @@ def test_discover_writes_a_spec_that_adopts_every_existing_job_and_up_submits_no
     assert (stack.project_dir / "specs" / "discovered.csv").read_text().count("\n") == 1 + 18
     names = {video: f"discovered-{video}" for video in WITH_JOB}
 
+    mark = emulator.log_position()
     code, planned = vodjobs_preview(stack)
     assert code == 0, planned
     assert {job["name"]: (job["action"], job["adopt"]) for job in planned["jobs"]} == {
         names[video]: ("adopt", job_id) for video, job_id in job_ids.items()}
+    # The engine checks the 20 adoptions one after another; each names its batch of 10, read in one call.
+    assert Counter(c["action"] for c in emulator.calls(mark)) == {"GetAIImageJobs": 2}
 
     mark = emulator.log_position()
     stack.up()
     assert "SubmitAIImageJob" not in {c["action"] for c in emulator.calls(mark)}
+    # A hint for check: neither inputs nor outputs keep it (the engine lists each input's name, with no value, in a
+    # resource's propertyDependencies).
+    resources = json.loads(stack.state_text())["checkpoint"]["latest"]["resources"]
+    assert not [r["urn"] for r in resources if "adoptionBatch" in {**r.get("inputs", {}), **r.get("outputs", {})}]
     assert stack.outputs()["jobIds"] == {names[video]: job_id for video, job_id in job_ids.items()}
     assert {name: r.id for name, r in stack.recorded().items()} == {names[v]: j for v, j in job_ids.items()}
     stack.preview("--expect-no-changes")

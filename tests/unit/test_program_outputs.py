@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from vod_provider.program import FailedJobsReport, JobOutcome, PendingOutputs, failed_jobs_report, stack_exports
+from vod_provider.program import FailedJobsReport, JobOutcome, PendingOutputs, adoption_batches, failed_jobs_report, stack_exports
+from vod_provider.spec.model import JobSpec
 
 RUN_STARTED = calendar.timegm(time.strptime("2026-12-03T18:00:00Z", "%Y-%m-%dT%H:%M:%SZ")) + 0.7
 DONE = JobOutcome("a" * 32, "success", None, None, "2026-12-03T17:00:00Z")
@@ -90,3 +91,17 @@ def test_a_renamed_job_in_a_preview_exports_its_known_job_id_and_a_pending_statu
 
     assert exports["jobIds"] == {"renamed-cover": "r" * 32}
     assert exports["jobs"] == {"renamed-cover": {"jobId": "r" * 32, "status": "<output status>"}}
+
+
+def test_each_adopting_job_names_the_jobs_its_batch_of_ten_adopting_jobs_adopts() -> None:
+    def job(n: int, adopt: bool) -> JobSpec:
+        return JobSpec(f"job-{n:02d}", "v" * 32, "t" * 32, None, None, "specs/a.yaml", n, adopt=f"{n:032d}" if adopt else None)
+
+    jobs = [job(n, adopt=n % 3 != 0) for n in range(30)]
+
+    batches = adoption_batches(jobs)
+
+    adopting = [j for j in jobs if j.adopt]
+    assert set(batches) == {j.name for j in adopting}
+    assert batches["job-01"] == batches[adopting[9].name] == tuple(str(j.adopt) for j in adopting[:10])
+    assert len(adopting) == 20 and batches[adopting[-1].name] == tuple(str(j.adopt) for j in adopting[10:])

@@ -21,7 +21,7 @@ from vod_emulator.server import EmulatorServer
 from vod_provider.api.credentials import CredentialsError
 from vod_provider.api.errors import VodError
 from vod_provider.api.settings import SettingsError
-from vod_provider.resources import AIImageJobProvider
+from vod_provider.resources import ADOPTION_BATCH, AIImageJobProvider
 from vod_provider.safety.submission import JobMaybeSubmittedError
 from vod_provider.template_resource import AITemplateProvider
 
@@ -136,6 +136,21 @@ def test_adopting_a_job_that_differs_from_the_spec_names_the_fields(inprocess_em
         f"videoId: spec {VIDEOS['keynote']!r}, job {VIDEOS['trailer']!r}",
         """userData: spec None, job '{"Extend":{"a":"b"}}'""",
     ]
+
+
+def test_adoption_checks_made_one_by_one_share_calls_through_the_batch_they_name(inprocess_emulator: EmulatorServer) -> None:
+    # As the engine makes them: one check after another, each adopting job naming the JobIds of its batch.
+    provider = configured(inprocess_emulator.url)
+    existing = [provider.create(dict(JOB)).id for _ in range(12)]
+    before = inprocess_emulator.app.log_position()
+
+    checks = [provider.check({}, {**JOB, "adopt": job_id, ADOPTION_BATCH: existing[n // 10 * 10:n // 10 * 10 + 10]})
+              for n, job_id in enumerate(existing)]
+
+    reads = [e for e in inprocess_emulator.app.requests(before) if e["action"] == "GetAIImageJobs"]
+    assert [check.failures for check in checks] == [[]] * 12
+    assert len(reads) == 2
+    assert all(ADOPTION_BATCH not in check.inputs for check in checks)  # a hint: never kept in state, never diffed
 
 
 def test_delete_calls_no_api_and_can_repeat(inprocess_emulator: EmulatorServer) -> None:

@@ -73,3 +73,18 @@ def test_a_failed_call_reaches_every_caller_of_its_batch() -> None:
     for future in futures:
         with pytest.raises(RuntimeError, match="Throttling"):
             future.result()
+
+
+def test_twenty_five_lookups_one_at_a_time_in_batches_take_three_calls_in_any_order() -> None:
+    # The engine's checks come one after another, not in the program's order: each names its batch of ten.
+    ids = [f"j{n:02d}" for n in range(25)]
+    api = FakeApi(set(ids) - {"j13"})
+    batcher = ReadBatcher(api.get_ai_image_jobs)
+    order = [*ids[5:10], *reversed(ids[:5]), *ids[20:], *ids[10:20]]
+
+    found = {job_id: batcher.lookup_with(job_id, ids[n // 10 * 10:n // 10 * 10 + 10]) for n, job_id in
+             sorted(enumerate(ids), key=lambda pair: order.index(pair[1]))}
+
+    assert {job_id: one.job_id if one else None for job_id, one in found.items()} == {j: None if j == "j13" else j for j in ids}
+    assert sorted(len(call) for call in api.calls) == [5, 10, 10]
+    assert batcher.lookup_with("j05", ids[:10]) is not None and len(api.calls) == 4  # each answer is handed out once
