@@ -50,7 +50,6 @@ class ReadBatcher:
         self._inside = 0  # lookups under way (in a batch, waiting or being fetched)
         # Answers fetched ahead of their lookup (lookup_with), each handed out once: JobId → info, None if unknown.
         self._ahead: dict[str, AIImageJobInfo | None] = {}
-        self._answered: set[str] = set()  # JobIds lookup_with has answered (32 bytes each: 10,000 adoptions, 0.6 MB)
 
     def lookup_with(self, job_id: str, batch: Sequence[str]) -> AIImageJobInfo | None:
         """`lookup(job_id)` for lookups that come one at a time, knowing the JobIds looked up with it (`batch`).
@@ -58,18 +57,15 @@ class ReadBatcher:
         The engine checks a program's resources one after another, so the adoption checks of a preview never meet in
         a batch: each would cost a GetAIImageJobs call (10,000 adoptions: 10,000 calls, over 5 minutes at the pace).
         The program names each adopting job's batch; the first lookup of a batch fetches it whole (at most 10, less
-        those already answered) and keeps the other answers for their own lookups, in whatever order they come. Each
+        those already fetched for a lookup to come) and keeps the other answers for their own lookups, in whatever order they come. Each
         answer is handed out once, so nothing is kept longer than until its lookup (a job's status may change; its
         identity, all an adoption check compares, does not).
         """
         with self._lock:
             if job_id in self._ahead:
-                self._answered.add(job_id)
                 return self._ahead.pop(job_id)
-            # A JobId already answered (named by two batches: a spec edited by hand) is not fetched again.
-            skip = self._ahead.keys() | self._answered
-            wanted = list(dict.fromkeys([job_id, *(one for one in batch if one not in skip)]))[:MAX_JOB_IDS_PER_QUERY]
-            self._answered.add(job_id)
+            # Its batch's first lookup (or the first of a second round of checks: answers were handed out once).
+            wanted = list(dict.fromkeys([job_id, *(one for one in batch if one not in self._ahead)]))[:MAX_JOB_IDS_PER_QUERY]
         found = {info.job_id: info for info in self._fetch(wanted)}
         with self._lock:
             for one in wanted[1:]:
