@@ -504,6 +504,53 @@ def test_a_symlink_to_a_file_outside_the_project_is_never_read_as_items_or_as_a_
     assert not any("ALIBABA" in line for line in lines)
 
 
+def test_a_set_naming_a_spec_file_as_its_items_is_refused_and_the_spec_file_is_kept(tmp_path: Path) -> None:
+    # `items: demo.yaml` for `demo.csv`: taking a spec file as items would forget every job it declares.
+    lines = problems(tmp_path, {
+        "demo.yaml": f"jobs:\n  plain:\n    videoId: {V[0]}\n    templateId: {TEMPLATE_ID}\n"
+                     f"jobSets:\n  self:\n    items: demo.yaml\n    templateId: {TEMPLATE_ID}\n"
+                     f"  other:\n    items: other.yaml\n    templateId: {TEMPLATE_ID}\n",
+        "other.yaml": f"jobs:\n  kept:\n    videoId: {V[1]}\n    templateId: {TEMPLATE_ID}\n",
+    })
+
+    assert lines == [
+        "specs/demo.yaml:7:12: jobSets.self.items: items file 'demo.yaml' is the spec file specs/demo.yaml (it declares "
+        "jobs, sets or templates); an items file lists videos: a CSV, a plain list or a YAML list [items-path]",
+        "specs/demo.yaml:10:12: jobSets.other.items: items file 'other.yaml' is the spec file specs/other.yaml (it "
+        "declares jobs, sets or templates); an items file lists videos: a CSV, a plain list or a YAML list [items-path]",
+    ]
+
+
+def test_the_spec_glob_never_walks_into_a_symlinked_folder_and_says_so(tmp_path: Path) -> None:
+    # A link to / or back to a parent, which a pull request can add, would be walked for ever (a CI run stalled); a
+    # folder skipped in silence would forget its jobs, so each is named. Hidden files match only when named.
+    write(tmp_path, {"a.yaml": "jobs: {}\n"})
+    (tmp_path / "specs" / "root").symlink_to("/")
+    (tmp_path / "specs" / "loop").symlink_to("..")
+    (tmp_path / "specs" / ".draft.yaml").write_text("jobs: {}\n")
+
+    with pytest.raises(SpecError) as raised:
+        find_spec_files(DEFAULT_SPEC_GLOB, tmp_path)
+
+    assert sorted(issue.file for issue in raised.value.issues) == ["specs/loop", "specs/root"]
+    assert {issue.code for issue in raised.value.issues} == {"spec-path"}
+    (tmp_path / "specs" / "root").unlink()
+    (tmp_path / "specs" / "loop").unlink()
+    assert find_spec_files(DEFAULT_SPEC_GLOB, tmp_path) == [tmp_path / "specs" / "a.yaml"]
+    assert find_spec_files("specs/.draft.yaml", tmp_path) == [tmp_path / "specs" / ".draft.yaml"]
+
+
+def test_the_top_folder_of_the_glob_may_be_a_link(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "shared"
+    (elsewhere / "team").mkdir(parents=True)
+    (elsewhere / "team" / "a.yaml").write_text("jobs: {}\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "specs").symlink_to(elsewhere)
+
+    assert find_spec_files(DEFAULT_SPEC_GLOB, project) == [project / "specs" / "team" / "a.yaml"]
+
+
 def test_a_symlink_that_stays_in_the_project_is_read(tmp_path: Path) -> None:
     (tmp_path / "catalogue").mkdir()
     (tmp_path / "catalogue" / "trailers.csv").write_text(csv("videoId", V[0]))

@@ -90,12 +90,16 @@ def collect_spec_files(patterns: Sequence[str], root: Path) -> tuple[list[Path],
     issues: list[SpecIssue] = []
     for pattern in patterns:
         path = root / pattern
-        if glob.has_magic(pattern):
-            matches = find_spec_files(pattern, root)
-        elif path.is_dir():
-            matches = find_spec_files(str(Path(pattern) / "**" / "*.{yaml,yml}"), root)
-        else:
-            matches = [Path(pattern)] if path.is_file() else []
+        try:
+            if glob.has_magic(pattern):
+                matches = find_spec_files(pattern, root)
+            elif path.is_dir():
+                matches = find_spec_files(str(Path(pattern) / "**" / "*.{yaml,yml}"), root)
+            else:
+                matches = [Path(pattern)] if path.is_file() else []
+        except SpecError as exc:  # a symlinked folder the glob does not walk into
+            issues += exc.issues
+            continue
         if not matches:
             issues.append(SpecIssue(pattern, 1, 1, "(file)", "no-files", "no spec file matches this path"))
         for match in matches:

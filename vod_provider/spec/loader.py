@@ -11,7 +11,6 @@ template references that resolve.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 from collections import Counter
@@ -49,10 +48,44 @@ MAX_ITEMS_FILE_BYTES = 32 * 1024 * 1024  # a CSV of ~300,000 videos; YAML items 
 
 
 def find_spec_files(pattern: str, root: Path) -> list[Path]:
-    """Files matching a glob relative to `root` (recursive `**` and `{yaml,yml}` alternatives allowed), sorted."""
-    full = pattern if Path(pattern).is_absolute() else str(root / pattern)
-    found = {Path(p) for one in expand_braces(full) for p in glob.glob(one, recursive=True) if Path(p).is_file()}
+    """Files matching a glob relative to `root` (recursive `**` and `{yaml,yml}` alternatives allowed), sorted.
+
+    Hidden files and folders match only where the pattern names them (as `glob` has it). `**` does not descend into a
+    symlinked folder: a link to `/` or to a parent, which a pull request can add, would be walked for ever. A folder
+    the pattern names is followed (`specs/` linked from elsewhere). A symlinked folder that `**` meets is not skipped
+    in silence, as that would forget every job declared in it: raises SpecError naming it.
+    """
+    found: set[Path] = set()
+    linked: set[Path] = set()
+    for one in expand_braces(pattern):
+        as_given = Path(one)
+        base, rest = (Path(as_given.anchor), as_given.relative_to(as_given.anchor)) if as_given.is_absolute() else (root, as_given)
+        asks_hidden = any(_hidden(part) for part in rest.parts)
+        for match in base.glob(str(rest)):
+            if (asks_hidden or not any(_hidden(part) for part in match.relative_to(base).parts)) and match.is_file():
+                found.add(match)
+        if "**" in rest.parts:
+            start = base.joinpath(*rest.parts[:rest.parts.index("**")])
+            linked |= _linked_folders(start, asks_hidden)
+    if linked:
+        raise SpecError([SpecIssue(display_path(folder, root), 1, 1, "(folder)", "spec-path",
+                                   f"{display_path(folder, root)} is a symlinked folder, which the spec glob {pattern!r} "
+                                   "does not walk into (a link can lead to / or back to its parent); move its files "
+                                   "here, or link the top folder the glob starts from instead") for folder in linked])
     return sorted(found)
+
+
+def _hidden(part: str) -> bool:
+    return part.startswith(".") and part not in (".", "..")
+
+
+def _linked_folders(start: Path, hidden_too: bool) -> set[Path]:
+    """The symlinks to folders below `start` that `**` would have walked into (not following any)."""
+    linked = set()
+    for folder, subfolders, _ in os.walk(start, followlinks=False):
+        subfolders[:] = [name for name in subfolders if hidden_too or not _hidden(name)]
+        linked |= {Path(folder) / name for name in subfolders if os.path.islink(os.path.join(folder, name))}
+    return linked
 
 
 def expand_braces(pattern: str) -> list[str]:
@@ -86,8 +119,12 @@ def load_spec_files(paths: Sequence[Path], root: Path) -> SpecSet:
         reads.setdefault(path.resolve(), (name, read_yaml(text)))
     parsed = {path: DocumentChecker(name, read).check() for path, (name, read) in reads.items()}
     reader = _ItemsReader(root, reads)
+    # A YAML file the glob matched that a set names as its items is an items file, not a spec file; but one that reads
+    # as a spec (a mapping: jobs, sets, templates) stays a spec file, and the set is told: taking it as items would
+    # forget every job it declares (`items: demo.yaml` for `demo.csv`).
     items_files = {reader.items_path(path, decl.items).resolve() for path, one in parsed.items() for decl in one.job_sets
-                   if isinstance(decl.items, str)}
+                   if isinstance(decl.items, str)} - {path for path, (_, read) in reads.items() if isinstance(read.value, dict)}
+    reader.spec_files = {path: name for path, (name, _) in reads.items() if path not in items_files}
     specs = {path: one for path, one in parsed.items() if path not in items_files}
     expanded = [reader.expand(decl, path) for path, one in specs.items() for decl in one.job_sets]
     results: list[ParsedSpec | Expansion] = [*specs.values(), *expanded]
@@ -119,6 +156,7 @@ class _ItemsReader:
         self.reads = reads
         self.sources: dict[Path, RowSource | SpecIssue] = {}
         self.items_files: dict[str, str] = {}  # set name → its items file as shown
+        self.spec_files: dict[Path, str] = {}  # the files read as specs (resolved → as shown): never a set's items
 
     def expand(self, decl: JobSetDecl, spec_path: Path) -> Expansion:
         assert isinstance(decl.items, str)
@@ -138,6 +176,10 @@ class _ItemsReader:
             return Expansion(issues=[self._issue(decl, "items-path", f"items file {decl.items!r} is a symlink to a file "
                                                  f"outside the project ({self.root}); keep items files in the repository")])
         target = named.resolve()
+        if target in self.spec_files:
+            return Expansion(issues=[self._issue(decl, "items-path", f"items file {decl.items!r} is the spec file "
+                                                 f"{self.spec_files[target]} (it declares jobs, sets or templates); an "
+                                                 "items file lists videos: a CSV, a plain list or a YAML list")])
         if target not in self.sources:
             self.sources[target] = self._source(target, relative.suffix.lower())
         source = self.sources[target]
