@@ -15,7 +15,7 @@ from vod_emulator.server import EmulatorServer
 from vod_provider.api.client import VodClient
 from vod_provider.api.credentials import Credentials
 from vod_provider.api.models import AIImageJobInfo
-from vod_provider.cli.discover import discover
+from vod_provider.cli.discover import DiscoverUsageError, _check_loads, _refuse_clashes, discover
 from vod_provider.cli.discover_plan import PassedOver, plan_discovery
 from vod_provider.cli.discover_report import render_report
 from vod_provider.cli.main import main
@@ -289,8 +289,8 @@ def test_the_report_says_a_filtered_video_has_no_job_on_those_templates_and_a_sp
     assert ("Not read yet: stack dev reads the spec files 'specs/**/*.{yaml,yml}', which do not include "
             "other/discovered.yaml; move it there, or change the stack's vodjobs:specs, before `pulumi preview`.") in report
     assert "Next:" not in report
-    assert ("1 video without a job on the template of --template-id (jobs on others are listed below as not adopted); "
-            "declare them to submit one:") in report
+    assert ("1 video without a job on the template of --template-id (jobs on other templates are listed below as not "
+            "adopted); declare them to submit one:") in report
 
 
 # -- the command line and the calls ----------------------------------------------------------------------------------
@@ -340,3 +340,29 @@ def test_videos_are_listed_one_call_each_and_jobs_read_ten_per_call(inprocess_em
     assert sorted(len(ids) for ids in reads) == [2, 10]
     assert {job.video_id: job.job_id for job in plan.adopted} == job_ids
     assert plan.without_job == tuple(videos[12:]) and plan.unknown_videos == (unknown,)
+
+
+def test_a_spec_that_would_clash_with_the_stack_s_specs_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    # The stack already has a set `cat` whose items are specs/cat.csv, and adopts J_NEW: a discover with --set cat
+    # (and --force, which would overwrite cat.csv) would leave a stack that no longer loads.
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "cat.yaml").write_text(f"jobSets:\n  cat:\n    items: cat.csv\n    templateId: {TEMPLATE}\n"
+                                                 f"jobs:\n  legacy:\n    videoId: '{V3}'\n    templateId: {TEMPLATE}\n"
+                                                 f"    adopt: {J_NEW}\n")
+    (tmp_path / "specs" / "cat.csv").write_text(f"videoId\n{V2}\n")
+    plan = plan_discovery([V1], {V1: [J_NEW]}, [info(J_NEW, V1)])
+    rendered = render_adoption_spec("cat", plan.adopted, "cat")
+    spec_path = tmp_path / "specs" / "new-cat.yaml"
+    written = _check_loads(rendered, "cat.yaml", 1)
+
+    with pytest.raises(DiscoverUsageError) as refused:
+        _refuse_clashes([tmp_path / "specs" / "cat.yaml"], tmp_path, spec_path, rendered, written)
+
+    assert str(refused.value).splitlines() == [
+        "what it would write clashes with the stack's specs, so nothing was written:",
+        "  job set 'cat' is already declared at specs/cat.yaml:2",
+        f"  JobId {J_NEW} is already adopted by job 'legacy' at specs/cat.yaml:6",
+        "  specs/cat.csv is the items file of job set 'cat' (specs/cat.yaml:2); writing it would change that set's jobs",
+        "choose another --set or --out (or remove what it names first)",
+    ]
+    assert not spec_path.exists()

@@ -35,8 +35,8 @@ from vod_provider.cli.stack_files import spec_glob
 from vod_provider.cli.stack_reader import export_stack, recorded_jobs, stack_config, stack_name
 from vod_provider.errors import VodjobsError
 from vod_provider.spec.adoption_spec import AdoptionSpec, render_adoption_spec
-from vod_provider.spec.loader import find_spec_files, load_spec_files, read_video_ids
-from vod_provider.spec.model import SpecError
+from vod_provider.spec.loader import display_path, find_spec_files, load_spec_files, read_video_ids
+from vod_provider.spec.model import SpecError, SpecSet
 from vod_provider.spec.schema import ID_SHAPE, NAME_SHAPE
 from vod_provider.spec.set_decl import default_name_pattern, name_pattern_problem
 
@@ -107,17 +107,19 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return ExitCode.FAILED
     rendered = render_adoption_spec(args.set, discovery.adopted, spec_path.stem, _comment(discovery, spec_path),
                                     args.user_data_secret)
-    _check_loads(rendered, spec_path.name, len(discovery.adopted))
-    if not args.force:
-        try:
+    written = _check_loads(rendered, spec_path.name, len(discovery.adopted))
+    glob = spec_glob(stack, args.cwd, required=False).pattern
+    try:
+        if not args.force:
             _refuse_overwrite([spec_path.parent / name for name in rendered.items])
-        except DiscoverUsageError as error:
-            sys.stderr.write(f"vodjobs discover: {error}\n")
-            return ExitCode.USAGE
+        stack_files = find_spec_files(glob, args.cwd)
+        _refuse_clashes(stack_files, args.cwd, spec_path, rendered, written)
+    except (DiscoverUsageError, SpecError) as error:
+        sys.stderr.write(f"vodjobs discover: {error}\n")
+        return ExitCode.USAGE
     without_path = _without_job_path(spec_path) if discovery.without_job else None
     _write(spec_path, rendered, without_path, discovery.without_job)
-    glob = spec_glob(stack, args.cwd, required=False).pattern
-    unread = None if spec_path.resolve() in {p.resolve() for p in find_spec_files(glob, args.cwd)} else (stack, glob)
+    unread = None if spec_path.resolve() in {p.resolve() for p in stack_files} else (stack, glob)
     out.write(render_report(discovery, spec_path, rendered, args.cwd, without_path, args.template_id, unread))
     return ExitCode.OK
 
@@ -203,7 +205,35 @@ def _without_job_path(spec_path: Path) -> Path:
     return spec_path.with_name(f"{spec_path.stem}-without-job.txt")
 
 
-def _check_loads(rendered: AdoptionSpec, spec_name: str, expected: int) -> None:
+def _refuse_clashes(stack_files: Sequence[Path], root: Path, spec_path: Path, rendered: AdoptionSpec, written: SpecSet) -> None:
+    """DiscoverUsageError when what would be written clashes with the stack's other specs (a set, job or adoption
+    declared twice, or an items file of another set overwritten), so that the stack would no longer load."""
+    others = [path for path in stack_files if path.resolve() != spec_path.resolve()]
+    if not others:
+        return
+    try:
+        existing = load_spec_files(others, root)
+    except SpecError as error:
+        raise DiscoverUsageError(f"the stack's specs do not load now, so a spec added to them could not be checked; "
+                                 f"fix them first:\n{error}") from None
+    clashes = [f"job set {s.name!r} is already declared at {s.file}:{s.line}" for s in existing.job_sets
+               if s.name in {w.name for w in written.job_sets}]
+    taken = {name: job for job in existing.jobs for name in (job.name, *job.aliases)}
+    clashes += [f"job {job.name!r} is already declared at {taken[job.name].file}:{taken[job.name].line}"
+                for job in written.jobs if job.name in taken]
+    adopting = {job.adopt: job for job in existing.jobs if job.adopt}
+    clashes += [f"JobId {job.adopt} is already adopted by job {adopting[job.adopt].name!r} at "
+                f"{adopting[job.adopt].file}:{adopting[job.adopt].line}" for job in written.jobs if job.adopt in adopting]
+    items = {display_path(spec_path.parent / name, root) for name in rendered.items}
+    clashes += [f"{s.items_file} is the items file of job set {s.name!r} ({s.file}:{s.line}); writing it would change "
+                "that set's jobs" for s in existing.job_sets if s.items_file in items]
+    if clashes:
+        raise DiscoverUsageError("what it would write clashes with the stack's specs, so nothing was written:\n"
+                                 + "\n".join(f"  {clash}" for clash in clashes)
+                                 + "\nchoose another --set or --out (or remove what it names first)")
+
+
+def _check_loads(rendered: AdoptionSpec, spec_name: str, expected: int) -> SpecSet:
     """Load the files as `pulumi preview` will, before writing them: every job there, each adopting its JobId."""
     with tempfile.TemporaryDirectory(prefix="vodjobs-discover-") as scratch:
         root = Path(scratch)
@@ -218,6 +248,7 @@ def _check_loads(rendered: AdoptionSpec, spec_name: str, expected: int) -> None:
     if len(adopting) != expected or len(loaded.jobs) != expected:
         raise VodjobsError(f"the spec discover made declares {len(loaded.jobs)} jobs, {len(adopting)} adopting, for "
                            f"{expected} found (a bug of vodjobs; please report it)")
+    return loaded
 
 
 def _write(spec_path: Path, rendered: AdoptionSpec, without_path: Path | None, without: Sequence[str]) -> None:

@@ -42,9 +42,10 @@ def render_report(discovery: Discovery, spec_path: Path | None, rendered: Adopti
     else:
         lines.append("Nothing written: no video listed has a finished job to adopt.")
     if discovery.without_job:
-        where = f" (listed in {_shown(without_path, cwd)})" if without_path is not None else ""
-        on = (f" on {'the template' if len(template_ids) == 1 else 'the templates'} of --template-id (jobs on others are "
-              "listed below as not adopted)") if template_ids else ""
+        on = f" on {'the template' if len(template_ids) == 1 else 'the templates'} of --template-id" if template_ids else ""
+        notes = ([f"listed in {_shown(without_path, cwd)}"] if without_path is not None else []) + (
+            ["jobs on other templates are listed below as not adopted"] if template_ids else [])
+        where = f" ({'; '.join(notes)})" if notes else ""
         lines += ["", f"{_plural(len(discovery.without_job), 'video')} without a job{on}{where}; declare them to submit one:",
                   *(f"  {video}" for video in discovery.without_job)]
     if discovery.unknown_videos:
