@@ -33,6 +33,9 @@ OUTPUT_NAMES = ("jobId", "requestId", "status", "submittedAt", "results", "error
 # their checks, which the engine makes one after another, share GetAIImageJobs calls (ReadBatcher.lookup_with). A hint
 # for check only: the inputs check returns, which the state keeps and diff compares, never hold it.
 ADOPTION_BATCH = "adoptionBatch"
+# An adopting job's input saying where the spec declares it ("specs/legacy.csv:7"), so that an adoption check that
+# fails names the row as every other spec problem does. A hint for check only, as ADOPTION_BATCH.
+DECLARED_AT = "declaredAt"
 
 
 class AIImageJobProvider(ConfiguredProvider):
@@ -81,10 +84,11 @@ class AIImageJobProvider(ConfiguredProvider):
             return []
         batch = news.get(ADOPTION_BATCH)
         found = batcher.lookup_with(job_id, [one for one in batch if isinstance(one, str)] if isinstance(batch, list) else [])
+        at = f"{news[DECLARED_AT]}: " if isinstance(news.get(DECLARED_AT), str) else ""  # where the spec declares it
         if found is None:
-            return [CheckFailure("adopt", f"no image-AI job {job_id} exists in this account and region")]
+            return [CheckFailure("adopt", f"{at}no image-AI job {job_id} exists in this account and region")]
         hide = bool(news.get("userDataSecret"))
-        return [CheckFailure("adopt", f"job {job_id} differs from the spec: {m}") for m in adoption_mismatches(news, found, hide)]
+        return [CheckFailure("adopt", f"{at}job {job_id} differs from the spec: {m}") for m in adoption_mismatches(news, found, hide)]
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         key = olds.get("journalKey")
@@ -224,6 +228,7 @@ class AIImageJob(Resource, module="vod", name="AIImageJob"):
             "adopt": job.adopt,
             "waitSeconds": job.wait_seconds,
             ADOPTION_BATCH: list(adoption_batch) if job.adopt and len(adoption_batch) > 1 else None,
+            DECLARED_AT: f"{job.file}:{job.line}" if job.adopt else None,
             # Outputs are declared as None inputs; None values never travel or get stored as inputs.
             "jobId": None,
             "requestId": None,

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from vod_provider.cli import main
+from vod_provider.cli.github import spec_issue_lines
 from vod_provider.cli.preview_stateless import _specs_at
 from vod_provider.cli.stack_files import StackFileError, spec_glob, stack_spec_glob
 from vod_provider.spec.loader import DEFAULT_SPEC_GLOB
+from vod_provider.spec.model import SpecIssue
 
 
 @pytest.mark.parametrize(("config", "glob"), [
@@ -108,3 +110,13 @@ def test_the_base_revision_s_specs_are_read_although_its_tree_holds_a_symlink_le
 
     assert [job.name for job in specs.jobs] == ["a"]
     assert not (checkout / "specs" / "passwd.csv").exists()
+
+
+def test_a_file_of_many_bad_rows_makes_ten_error_annotations_and_says_the_rest_in_the_log() -> None:
+    issues = [SpecIssue("specs/a.csv", n, 1, "videoId", "id-shape", "'x' is not a VOD id") for n in range(2, 32)]
+
+    lines = spec_issue_lines(issues)
+
+    assert sum(line.startswith("::error") for line in lines) == 10
+    assert lines[10] == "20 more problems (GitHub shows 10 annotations a step):"
+    assert lines[-1] == "  specs/a.csv:31:1: videoId: 'x' is not a VOD id [id-shape]"

@@ -288,7 +288,7 @@ def test_a_row_s_every_problem_and_its_set_s_are_reported_in_one_run(tmp_path: P
               plain:
                 videoId: {V[2]}
                 templateId: {TEMPLATE_ID}
-                aliases: [trailers-{V[1]}]
+                aliases: [trailers-{V[1]}, typo-{V[2]}]
             jobSets:
               typo:
                 items: typo.csv
@@ -299,7 +299,7 @@ def test_a_row_s_every_problem_and_its_set_s_are_reported_in_one_run(tmp_path: P
                 templateId: {TEMPLATE_ID}
                 userData: {{Extend: {{region: "{{region}}"}}}}
             """,
-        "typo.csv": csv("videoId", "not-an-id"),
+        "typo.csv": csv("videoId", "not-an-id", V[2]),
         "trailers.csv": csv("videoId,revision,wait,adopt", f"{V[0]},abc,forever,XYZ", f"{V[1]},,,"),
     })
 
@@ -311,6 +311,7 @@ def test_a_row_s_every_problem_and_its_set_s_are_reported_in_one_run(tmp_path: P
         "specs/trailers.csv:2:46 [id-shape]",
         "specs/trailers.csv:3:1 [duplicate-alias]",
         "specs/typo.csv:2:1 [id-shape]",
+        "specs/typo.csv:3:1 [duplicate-alias]",
     ]
     assert "pipelineId" in lines[0]  # the nearest known key
 

@@ -21,7 +21,7 @@ from vod_emulator.server import EmulatorServer
 from vod_provider.api.credentials import CredentialsError
 from vod_provider.api.errors import VodError
 from vod_provider.api.settings import SettingsError
-from vod_provider.resources import ADOPTION_BATCH, AIImageJobProvider
+from vod_provider.resources import ADOPTION_BATCH, DECLARED_AT, AIImageJobProvider
 from vod_provider.safety.submission import JobMaybeSubmittedError
 from vod_provider.template_resource import AITemplateProvider
 
@@ -151,6 +151,19 @@ def test_adoption_checks_made_one_by_one_share_calls_through_the_batch_they_name
     assert [check.failures for check in checks] == [[]] * 12
     assert len(reads) == 2
     assert all(ADOPTION_BATCH not in check.inputs for check in checks)  # a hint: never kept in state, never diffed
+
+
+def test_an_adoption_that_fails_its_check_names_where_the_spec_declares_it(inprocess_emulator: EmulatorServer) -> None:
+    provider = configured(inprocess_emulator.url)
+    existing = provider.create(dict(JOB)).id
+
+    check = provider.check({}, {**JOB, "videoId": VIDEOS["keynote"], "adopt": existing, DECLARED_AT: "specs/legacy.csv:7"})
+    unknown = provider.check({}, {**JOB, "adopt": "0" * 32, DECLARED_AT: "specs/legacy.csv:8"})
+
+    assert [f.reason for f in check.failures] == [
+        f"specs/legacy.csv:7: job {existing} differs from the spec: videoId: spec {VIDEOS['keynote']!r}, job {VIDEOS['trailer']!r}"]
+    assert [f.reason for f in unknown.failures] == [f"specs/legacy.csv:8: no image-AI job {'0' * 32} exists in this account and region"]
+    assert DECLARED_AT not in check.inputs
 
 
 def test_delete_calls_no_api_and_can_repeat(inprocess_emulator: EmulatorServer) -> None:

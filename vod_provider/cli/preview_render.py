@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from vod_provider.cli.github import annotation, spec_issue_annotation
+from vod_provider.cli.github import annotation, spec_issue_lines
 from vod_provider.cli.preview_plan import (
     JobAction,
     JobRow,
@@ -313,7 +313,7 @@ def render_github_annotations(outcome: PreviewOutcome) -> str:
         lines += [annotation("error", {"title": f"{step} failed"}, message) for message in outcome.failure.messages]
         lines.append(f"{step} failed (exit {outcome.failure.exit_code}); nothing was previewed")
     elif outcome.issues:
-        lines += [spec_issue_annotation(issue) for issue in outcome.issues]
+        lines += spec_issue_lines(outcome.issues)
         lines.append(issues_sentence(len(outcome.issues)))
     elif outcome.plan is not None:
         if outcome.without_state is not None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from vod_provider.cli.exit_codes import ExitCode
-from vod_provider.cli.github import spec_issue_annotation
+from vod_provider.cli.github import spec_issue_lines
 from vod_provider.cli.stack_files import SpecGlob, StackFileError, project_spec_glob, spec_glob, stack_names
 from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError, SpecIssue, SpecSet, display_path, find_spec_files, load_spec_files
 
@@ -142,8 +142,8 @@ def _report_json(out: TextIO, files: list[str], loaded: SpecSet | None, issues: 
 
 def _report_github(out: TextIO, files: list[str], loaded: SpecSet | None, issues: list[SpecIssue]) -> None:
     """Workflow commands: one `::error` per issue, shown on the spec file's line in the pull request."""
-    for issue in issues:
-        print(spec_issue_annotation(issue), file=out)
+    for line in spec_issue_lines(issues):
+        print(line, file=out)
     print(_summary(files, loaded, issues), file=out)
     for line in _job_set_lines(loaded):
         print(line, file=out)

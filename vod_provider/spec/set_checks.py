@@ -46,6 +46,7 @@ class JobSetChecker:
         template = None if matrix else self.template(fields, path)
         name_pattern = fields.get("name") or default_name_pattern(bool(matrix))
         matrix_values = tuple(str(ref.value) for ref in matrix)
+        before_names = len(c.issues)
         if "name" in fields:
             self.pattern_rule(name_pattern_problem(name_pattern, name, matrix_values, "the name pattern"), path + ("name",))
         aliases: tuple[Pattern, ...] = fields.get("aliases", ())
@@ -54,6 +55,8 @@ class JobSetChecker:
             self.pattern_rule(name_pattern_problem(alias, name, matrix_values, "an alias pattern", alias=True), at)
             if alias == name_pattern:
                 c.issue(at, "duplicate-alias", "this alias pattern is the set's name pattern; list only former patterns")
+        # The name and aliases are sound: written well (kept by the section check) and usable as patterns.
+        names_known = len(c.issues) == before_names and all((key in body) == (key in fields) for key in ("name", "aliases"))
         user_data = self.user_data(body.get("userData"), fields, path)
         if "items" not in fields:
             return
@@ -65,6 +68,7 @@ class JobSetChecker:
             matrix, template, c.location(path), fields.get("pipelineId", self.defaults.get("pipelineId")),
             fields.get("revision", 0), fields["wait"] if "wait" in fields else self.defaults.get("wait"), fields.get("adopt"),
             user_data or UserDataTemplate(None), bool(fields.get("userDataSecret", False)), name_pattern, aliases, rows_only,
+            names_known,
         )
         if not rows_only:
             c.set_name_patterns[name] = name_pattern  # a preview tells a forgotten job of the set by its name

@@ -99,6 +99,9 @@ class JobSetDecl:
     # The set's own fields had problems (reported at the set): its rows are still checked for what each brings
     # itself (videoId, duplicates, its own columns), so one run reports everything, but no job is made of them.
     rows_only: bool = False
+    # With rows_only: whether the name and alias patterns are sound, so that the rows' job names are still checked
+    # for clashes (a typo elsewhere in the set does not hide a row named like a plain job).
+    names_known: bool = True
 
     @property
     def items_path(self) -> tuple[str, ...]:

@@ -170,7 +170,7 @@ class _Expander:
             template = str(ref.value)
             lookup["template"] = template
             user_data = self.attempt(lambda: self.user_data(row, lookup))
-            if video is None or first is not row or decl.rows_only:
+            if video is None or first is not row or (decl.rows_only and not decl.names_known):
                 continue  # no name to give: a name clash is not checked
             name = decl.name_pattern.fill(lookup)
             jobs.append(JobSpec(name, video, template if ref.by_id else None, user_data, pipeline_id, self.source.file, row.line,
@@ -183,7 +183,7 @@ class _Expander:
                 self.mention(row, "alias", "aliases", alias, job.name)
             if job.adopt is not None:
                 self.mention(row, "adopt", "adopt", job.adopt, job.name)
-        if not self.row_failed:
+        if not self.row_failed and not decl.rows_only:
             self.out.jobs.extend(jobs)
 
     def text_values(self, row: Row) -> dict[str, str]:

@@ -109,7 +109,8 @@ def csv_rows(text: str, file: str) -> CsvSource:
             assert source.header is not None
             if len(record) != len(source.header):
                 source.issues.append(SpecIssue(file, line, 1, "(row)", "csv-row",
-                                               f"the row has {len(record)} values, the header has {len(source.header)} columns "
+                                               f"the row has {_count(len(record), 'value')}, the header has "
+                                               f"{_count(len(source.header), 'column')} "
                                                f"({', '.join(source.header)}); quote a value that holds a comma"))
                 continue
             source.rows.append(Row(len(source.rows), line, 1, dict(zip(source.header, record, strict=True))))
@@ -198,3 +199,7 @@ def yaml_rows(value: Any, file: str, locations: Mapping[Path_, Location], base: 
             continue
         source.rows.append(Row(index, at.line, at.column, values))
     return source
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
