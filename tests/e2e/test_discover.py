@@ -66,6 +66,7 @@ def test_discover_writes_a_spec_that_adopts_every_existing_job_and_up_submits_no
     calls = Counter(c["action"] for c in emulator.calls(mark))
     assert calls == {"ListAIImageInfo": 25, "GetAIImageJobs": 2}
     assert "Found 20 jobs to adopt on 20 videos." in discovered.stdout
+    assert "Next: `pulumi preview` shows 20 adoptions" in discovered.stdout  # the stack's glob reads what it wrote
     assert "5 videos without a job (listed in specs/discovered-without-job.txt)" in discovered.stdout
     assert all(f"  {video}\n" in discovered.stdout for video in WITHOUT_JOB)
     assert (stack.project_dir / "specs" / "discovered-without-job.txt").read_text().split() == WITHOUT_JOB

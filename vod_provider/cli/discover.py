@@ -119,7 +119,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return ExitCode.USAGE
     without_path = _without_job_path(spec_path) if discovery.without_job else None
     _write(spec_path, rendered, without_path, discovery.without_job)
-    unread = None if spec_path.resolve() in {p.resolve() for p in stack_files} else (stack, glob)
+    read = {path.resolve() for path in find_spec_files(glob, args.cwd)}  # now that it is written
+    unread = None if spec_path.resolve() in read else (stack, glob)
     out.write(render_report(discovery, spec_path, rendered, args.cwd, without_path, args.template_id, unread))
     return ExitCode.OK
 

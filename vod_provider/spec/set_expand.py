@@ -99,8 +99,10 @@ class _Expander:
                                                      f"the set {self.decl.name!r} fills {{{name}}} in its {key} from this file, "
                                                      f"which has no column {name!r} (columns: {', '.join(header)})"))
 
-    def raise_failure(self, row: Row, key: str, code: str, message: str, cell: bool = True) -> None:
-        raise self.fail(row, key, code, message, cell)
+    def flag(self, row: Row, key: str, code: str, message: str, cell: bool = True) -> None:
+        """Record a problem of the row at hand, and go on checking it."""
+        self.fail(row, key, code, message, cell)
+        self.row_failed = True
 
     def fail(self, row: Row, key: str, code: str, message: str, cell: bool = True) -> _Failed:
         self.out.issues.append(self.source.issue(row, key, code, message, cell))
@@ -147,15 +149,13 @@ class _Expander:
         self.row_failed = False
         video = None
         if VIDEO_ID not in row.values:
-            self.attempt(lambda: self.raise_failure(row, VIDEO_ID, "missing-field",
-                                                    f"{VIDEO_ID} is required: the video this item's jobs analyse", cell=False))
+            self.flag(row, VIDEO_ID, "missing-field", f"{VIDEO_ID} is required: the video this item's jobs analyse", cell=False)
         else:
             video = self.attempt(lambda: self.check(row, VIDEO_ID, values.cloud_id, row.values[VIDEO_ID]))
         first = self.first_row.setdefault(video, row) if video is not None else row
         if first is not row:
-            self.attempt(lambda: self.raise_failure(
-                row, VIDEO_ID, "duplicate-item", f"videoId {video} is also at line {first.line} ({self.source.file}:{first.line}); "
-                "a set lists each video once, as its jobs are named by it: remove one of the two rows"))
+            self.flag(row, VIDEO_ID, "duplicate-item", f"videoId {video} is also at line {first.line} ({self.source.file}:"
+                      f"{first.line}); a set lists each video once, as its jobs are named by it: remove one of the two rows")
         lookup = self.attempt(lambda: dict(row.values) if self.columns_are_text else self.text_values(row))
         if lookup is None:
             return  # values that are not text: nothing more of this row can be read
