@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.preview_plans import ITEMS_FILE, SET_NAME_PATTERN, TEMPLATE_ID, job_set_plan, job_state, user_data, video
+from vod_provider.cli.github import MOST_ANNOTATIONS
 from vod_provider.cli.preview_plan import Change, JobAction, JobRow, PreviewOutcome, PreviewPlan, SpecLocation, plan_preview
 from vod_provider.cli.preview_render import render_github_annotations, render_json, render_markdown
 from vod_provider.cli.preview_sets import (
-    MOST_SET_NOTICES,
     job_set_previews,
     line_ranges,
     operation_sentence,
@@ -104,7 +104,7 @@ def test_a_set_gets_no_more_notices_than_a_step_shows() -> None:
     lines = render_github_annotations(PreviewOutcome("prod", plan=replace(plan, jobs=replaced))).splitlines()
 
     notices = [line for line in lines if line.startswith("::notice")]
-    assert len(notices) == MOST_SET_NOTICES
+    assert len(notices) == MOST_ANNOTATIONS
     assert notices[0].startswith("::notice file=specs/trailers.csv,line=2,")
     assert notices[-1] == ("::notice file=specs/trailers.yaml,line=3,title=vodjobs prod%3A set trailers::"
                            "32 more changes of set trailers, not annotated (GitHub shows 10 notices a step): see the step summary")
@@ -200,7 +200,7 @@ def test_jobs_outside_sets_get_at_most_ten_notices_too() -> None:
     notices = [line for line in render_github_annotations(PreviewOutcome("prod", plan=plan)).splitlines()
                if line.startswith("::notice")]
 
-    assert len(notices) == MOST_SET_NOTICES
+    assert len(notices) == MOST_ANNOTATIONS
     assert notices[-1].endswith("::21 more changes of jobs outside sets, not annotated (GitHub shows 10 notices a step): "
                                 "see the step summary")
 

@@ -7,6 +7,7 @@ also escape `:` and `,`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypeAlias
 
 from vod_provider.spec.model import SpecIssue
 
@@ -31,15 +32,28 @@ def spec_issue_annotation(issue: SpecIssue) -> str:
     return annotation("error", properties, issue.message)
 
 
-# GitHub shows at most 10 error annotations per step (actions/toolkit docs/problem-matchers.md), as for notices.
-MOST_ERROR_ANNOTATIONS = 10
+# GitHub shows at most 10 annotations of each kind (error, warning, notice) a step (actions/toolkit
+# docs/problem-matchers.md): past that, a run of 300,000 bad rows or 10,000 new jobs is said in a few lines instead.
+MOST_ANNOTATIONS = 10
+
+Notice: TypeAlias = tuple[Mapping[str, str], str, str]  # (where: file/line/endLine properties, title, message)
 
 
-def spec_issue_lines(issues: Sequence[SpecIssue], most: int = MOST_ERROR_ANNOTATIONS) -> list[str]:
-    """`::error` for the first `most` issues; the rest as plain lines of the log (every problem is still said, but a
-    file of 300,000 bad rows does not make 300,000 workflow commands, of which GitHub would show 10)."""
+def spec_issue_lines(issues: Sequence[SpecIssue], most: int = MOST_ANNOTATIONS) -> list[str]:
+    """`::error` for the first `most` issues; the rest as plain lines of the log (every problem is still said)."""
     lines = [spec_issue_annotation(issue) for issue in issues[:most]]
     if len(issues) > most:
         lines.append(f"{len(issues) - most} more problems (GitHub shows {most} annotations a step):")
         lines += [f"  {issue}" for issue in issues[most:]]
     return lines
+
+
+def capped_notices(found: Sequence[Notice], more: Notice, most: int = MOST_ANNOTATIONS) -> list[str]:
+    """`::notice` lines for `found`, at most `most`: past that, the last one is `more` (where, title and what the rest
+    are, e.g. "changes of set trailers"), saying how many it stands for and that the step summary has them all."""
+    if len(found) > most:
+        rest = len(found) - most + 1
+        where, title, what = more
+        found = [*found[:most - 1], (where, title, f"{rest} more {what}, not annotated (GitHub shows {most} notices a "
+                                                     "step): see the step summary")]
+    return [annotation("notice", {**where, "title": title}, message) for where, title, message in found]

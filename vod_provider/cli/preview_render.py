@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from vod_provider.cli.github import annotation, spec_issue_lines
+from vod_provider.cli.github import Notice, annotation, capped_notices, spec_issue_lines
 from vod_provider.cli.preview_plan import (
     JobAction,
     JobRow,
@@ -25,7 +25,6 @@ from vod_provider.cli.preview_plan import (
     look_alike_sentence,
 )
 from vod_provider.cli.preview_sets import (
-    MOST_SET_NOTICES,
     SetPreview,
     change_text,
     job_set_previews,
@@ -330,18 +329,12 @@ def render_github_annotations(outcome: PreviewOutcome) -> str:
                                     "bump its revision: to run it again"))
         for job_set in job_set_previews(outcome.plan):
             lines += set_annotations(outcome.stack, job_set)
-        changing = [job for job in plain_jobs(outcome.plan) if job.action != "unchanged"]
-        # As for a set (preview_sets.MOST_SET_NOTICES): GitHub shows 10 notices a step; the rest are one notice.
-        shown = changing if len(changing) <= MOST_SET_NOTICES else changing[:MOST_SET_NOTICES - 1]
-        for job in shown:
-            where = {"file": job.spec.file, "line": str(job.spec.line)} if job.spec else {}
-            lines.append(annotation("notice", {**where, "title": f"vodjobs {outcome.stack}: {job.action} {job.name}"},
-                                     f"job {job.name!r} ({job.video_id}, template {job.template}): {job_explanation(job)}"))
-        if len(shown) < len(changing):
-            rest = len(changing) - len(shown)
-            lines.append(annotation("notice", {"title": f"vodjobs {outcome.stack}: {rest} more jobs"},
-                                    f"{rest} more changes of jobs outside sets, not annotated (GitHub shows "
-                                    f"{MOST_SET_NOTICES} notices a step): see the step summary"))
+        notices: list[Notice] = [
+            ({"file": job.spec.file, "line": str(job.spec.line)} if job.spec else {},
+             f"vodjobs {outcome.stack}: {job.action} {job.name}",
+             f"job {job.name!r} ({job.video_id}, template {job.template}): {job_explanation(job)}")
+            for job in plain_jobs(outcome.plan) if job.action != "unchanged"]
+        lines += capped_notices(notices, ({}, f"vodjobs {outcome.stack}: more jobs", "changes of jobs outside sets"))
         lines += [verdict(outcome.plan).replace("`", ""), api_calls_sentence(outcome.plan).replace("`", "")]
         if outcome.plan.failed_jobs:
             lines.append(failed_sentence(len(outcome.plan.failed_jobs)).replace("`", ""))

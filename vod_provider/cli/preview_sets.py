@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from vod_provider.cli.github import annotation
+from vod_provider.cli.github import Notice, capped_notices
 from vod_provider.cli.preview_plan import JOB_ACTIONS, Change, JobAction, JobRow, PreviewPlan, SpecLocation
 from vod_provider.providers.adoption import NOT_VERIFIED
 
@@ -19,9 +19,6 @@ from vod_provider.providers.adoption import NOT_VERIFIED
 MOST_RANGES = 12
 # Replaced rows are said with their changes; rows with other changes than the first few are left to the table.
 MOST_CHANGE_GROUPS = 3
-# GitHub shows at most 10 notices per step (actions/toolkit docs/problem-matchers.md): a set gets that many at most,
-# the last one saying what the ones left out would have said.
-MOST_SET_NOTICES = 10
 # A set's changing jobs in its folded table: those its lines cannot say first (a replaced job's JobId, a forgotten
 # job's name), as a summary cut to a comment's size keeps the first rows.
 TABLE_ORDER: tuple[JobAction, ...] = ("replace", "forget", "adopt", "rename", "submit")
@@ -163,9 +160,9 @@ def _replaced(operation: SetOperation, noun: str, code: Callable[[str], str]) ->
 
 
 def set_annotations(stack: str, job_set: SetPreview) -> list[str]:
-    """`::notice` lines for a set's changes, at most MOST_SET_NOTICES: one per replaced row, one per run of rows for
+    """`::notice` lines for a set's changes, at most github.MOST_ANNOTATIONS: one per replaced row, one per run of rows for
     new, adopted and renamed jobs (`line`..`endLine`), one at the set's declaration for its forgotten jobs."""
-    found: list[tuple[dict[str, str], str, str]] = []  # (where, title, message)
+    found: list[Notice] = []
     by_action = {operation.action: operation for operation in job_set.operations}
     for action in TABLE_ORDER:
         operation = by_action.get(action)
@@ -186,12 +183,7 @@ def set_annotations(stack: str, job_set: SetPreview) -> list[str]:
             for first, last in line_ranges(operation.lines):
                 where = {"file": job_set.rows_file or "", "line": str(first), **({"endLine": str(last)} if last != first else {})}
                 found.append((where, title, f"set {job_set.name}: {sentence}"))
-    if len(found) > MOST_SET_NOTICES:
-        rest = len(found) - MOST_SET_NOTICES + 1
-        found[MOST_SET_NOTICES - 1:] = [(_at(job_set.declared), f"vodjobs {stack}: set {job_set.name}",
-                                         f"{rest} more changes of set {job_set.name}, not annotated (GitHub shows "
-                                         f"{MOST_SET_NOTICES} notices a step): see the step summary")]
-    return [annotation("notice", {**where, "title": title}, message) for where, title, message in found]
+    return capped_notices(found, (_at(job_set.declared), f"vodjobs {stack}: set {job_set.name}", f"changes of set {job_set.name}"))
 
 
 def _at(location: SpecLocation | None) -> dict[str, str]:
