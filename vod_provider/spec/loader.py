@@ -56,7 +56,7 @@ def find_spec_files(pattern: str, root: Path) -> list[Path]:
     in silence, as that would forget every job declared in it: raises SpecError naming it.
     """
     found: set[Path] = set()
-    linked: set[Path] = set()
+    walks: set[tuple[Path, bool]] = set()  # where `**` starts, hidden folders too: each walked once for its links
     for one in expand_braces(pattern):
         as_given = Path(one)
         base, rest = (Path(as_given.anchor), as_given.relative_to(as_given.anchor)) if as_given.is_absolute() else (root, as_given)
@@ -66,7 +66,8 @@ def find_spec_files(pattern: str, root: Path) -> list[Path]:
                 found.add(match)
         if "**" in rest.parts:
             start = base.joinpath(*rest.parts[:rest.parts.index("**")])
-            linked |= _linked_folders(start, asks_hidden)
+            walks.add((start, asks_hidden))
+    linked = {folder for start, hidden_too in walks for folder in _linked_folders(start, hidden_too)}
     if linked:
         raise SpecError([SpecIssue(display_path(folder, root), 1, 1, "(folder)", "spec-path",
                                    f"{display_path(folder, root)} is a symlinked folder, which the spec glob {pattern!r} "
