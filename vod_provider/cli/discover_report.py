@@ -7,6 +7,7 @@ from pathlib import Path
 
 from vod_provider.cli.discover_plan import Discovery
 from vod_provider.spec.adoption_spec import AdoptionSpec
+from vod_provider.wording import counted
 
 
 def _shown(path: Path, cwd: Path) -> str:
@@ -16,28 +17,24 @@ def _shown(path: Path, cwd: Path) -> str:
         return str(path)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def render_report(discovery: Discovery, spec_path: Path | None, rendered: AdoptionSpec | None, cwd: Path,
                   without_path: Path | None = None, template_ids: Sequence[str] = (),
                   unread: tuple[str, str] | None = None) -> str:
     """The report as text: `spec_path`/`rendered` None when nothing was written; `template_ids`: the --template-id
     filter; `unread`: (stack, its spec glob) when the glob does not read the written spec. Pure."""
     videos = len({job.video_id for job in discovery.adopted})
-    lines = [f"Found {_plural(len(discovery.adopted), 'job')} to adopt on {_plural(videos, 'video')}."]
+    lines = [f"Found {counted(len(discovery.adopted), 'job')} to adopt on {counted(videos, 'video')}."]
     if spec_path is not None and rendered is not None:
         items = ", ".join(_shown(spec_path.parent / name, cwd) for name in rendered.items)
-        lines.append(f"Wrote {_shown(spec_path, cwd)}: {_plural(rendered.set_jobs, 'job')} in job sets"
+        lines.append(f"Wrote {_shown(spec_path, cwd)}: {counted(rendered.set_jobs, 'job')} in job sets"
                      + (f" (items {items})" if items else "")
-                     + (f", {_plural(len(rendered.plain_jobs), 'job')} under jobs: (UserData of another shape than the set's rows)"
+                     + (f", {counted(len(rendered.plain_jobs), 'job')} under jobs: (UserData of another shape than the set's rows)"
                         if rendered.plain_jobs else "") + ".")
         if unread is not None:
             lines.append(f"Not read yet: stack {unread[0]} reads the spec files {unread[1]!r}, which do not include "
                          f"{_shown(spec_path, cwd)}; move it there, or change the stack's vodjobs:specs, before `pulumi preview`.")
         else:
-            lines.append(f"Next: `pulumi preview` shows {_plural(len(discovery.adopted), 'adoption')} (+ create, each job "
+            lines.append(f"Next: `pulumi preview` shows {counted(len(discovery.adopted), 'adoption')} (+ create, each job "
                          "checked against the service), and `pulumi up` records their JobIds, submitting nothing.")
     else:
         lines.append("Nothing written: no video listed has a finished job to adopt.")
@@ -46,13 +43,13 @@ def render_report(discovery: Discovery, spec_path: Path | None, rendered: Adopti
         notes = ([f"listed in {_shown(without_path, cwd)}"] if without_path is not None else []) + (
             ["jobs on other templates are listed below as not adopted"] if template_ids else [])
         where = f" ({'; '.join(notes)})" if notes else ""
-        lines += ["", f"{_plural(len(discovery.without_job), 'video')} without a job{on}{where}; declare them to submit one:",
+        lines += ["", f"{counted(len(discovery.without_job), 'video')} without a job{on}{where}; declare them to submit one:",
                   *(f"  {video}" for video in discovery.without_job)]
     if discovery.unknown_videos:
-        lines += ["", f"{_plural(len(discovery.unknown_videos), 'video')} unknown to the service (InvalidVideo.NotFound); "
+        lines += ["", f"{counted(len(discovery.unknown_videos), 'video')} unknown to the service (InvalidVideo.NotFound); "
                       "check the ids and vodjobs:region:", *(f"  {video}" for video in discovery.unknown_videos)]
     if discovery.passed_over:
-        lines += ["", f"{_plural(len(discovery.passed_over), 'job')} found but not adopted:",
+        lines += ["", f"{counted(len(discovery.passed_over), 'job')} found but not adopted:",
                   *(f"  {p.job_id} (video {p.video_id}{f', template {p.template_id}' if p.template_id else ''}): {p.reason}"
                     for p in discovery.passed_over)]
     return "\n".join(lines) + "\n"

@@ -35,6 +35,7 @@ from vod_provider.cli.preview_sets import (
 )
 from vod_provider.providers.adoption import NOT_VERIFIED
 from vod_provider.spec.model import SpecIssue
+from vod_provider.wording import plural
 
 # Where a cut summary sends its reader when the caller names no artifact.
 FULL_SUMMARY_ELSEWHERE = "`vodjobs preview` without a limit"
@@ -58,12 +59,12 @@ _DOING_TEMPLATES: dict[TemplateAction, str] = {
 
 def verdict(plan: PreviewPlan) -> str:
     """One sentence: what `pulumi up` will do, e.g. "`pulumi up` will submit 3 new jobs and replace 1 job"."""
-    doing = [text.format(n=plan.count(action), jobs=_plural(plan.count(action), "job"))
+    doing = [text.format(n=plan.count(action), jobs=plural(plan.count(action), "job"))
              for action, text in _DOING.items() if plan.count(action)]
-    doing += [text.format(n=plan.count_templates(action), templates=_plural(plan.count_templates(action), "template"))
+    doing += [text.format(n=plan.count_templates(action), templates=plural(plan.count_templates(action), "template"))
               for action, text in _DOING_TEMPLATES.items() if plan.count_templates(action)]
     unchanged = plan.count("unchanged")
-    rest = f"; {unchanged} {_plural(unchanged, 'job')} {'stays' if unchanged == 1 else 'stay'} unchanged" if unchanged else ""
+    rest = f"; {unchanged} {plural(unchanged, 'job')} {'stays' if unchanged == 1 else 'stay'} unchanged" if unchanged else ""
     return f"`pulumi up` will {_join(doing) if doing else 'change nothing'}{rest}"
 
 
@@ -73,12 +74,12 @@ def api_calls_sentence(plan: PreviewPlan) -> str:
         line = "`pulumi up` will make no API call"
     else:
         listed = ", ".join(f"{count} × {action}" for action, count in plan.api_calls)
-        line = f"`pulumi up` will make {plan.total_api_calls} API {_plural(plan.total_api_calls, 'call')}: {listed}"
+        line = f"`pulumi up` will make {plan.total_api_calls} API {plural(plan.total_api_calls, 'call')}: {listed}"
     extra = []
     if plan.count("adopt"):
-        extra.append(f"look up {plan.count('adopt')} adopted {_plural(plan.count('adopt'), 'job')}")
+        extra.append(f"look up {plan.count('adopt')} adopted {plural(plan.count('adopt'), 'job')}")
     if plan.waiting_jobs:
-        extra.append(f"poll {plan.waiting_jobs} {_plural(plan.waiting_jobs, 'job')} it waits for")
+        extra.append(f"poll {plan.waiting_jobs} {plural(plan.waiting_jobs, 'job')} it waits for")
     return line + (f", plus GetAIImageJobs calls to {_join(extra)}" if extra else "")
 
 
@@ -89,7 +90,7 @@ def job_explanation(job: JobRow) -> str:
 
 def failed_sentence(count: int) -> str:
     """E.g. "1 job failed in an earlier run and stays recorded as failed: …"."""
-    return (f"{count} {_plural(count, 'job')} failed in an earlier run and {'stays' if count == 1 else 'stay'} recorded as "
+    return (f"{count} {plural(count, 'job')} failed in an earlier run and {'stays' if count == 1 else 'stay'} recorded as "
             f"failed: `pulumi up` does not run {'it' if count == 1 else 'them'} again; to run one again, bump its `revision:`")
 
 
@@ -101,7 +102,7 @@ def not_verified_sentence(base: StatelessBase, code: Callable[[str], str]) -> st
 
 
 def issues_sentence(count: int) -> str:
-    return f"the specs are invalid: {count} {_plural(count, 'problem')}; nothing can be submitted until every one is fixed"
+    return f"the specs are invalid: {count} {plural(count, 'problem')}; nothing can be submitted until every one is fixed"
 
 
 # -- Markdown ---------------------------------------------------------------------------------------
@@ -150,17 +151,17 @@ def _markdown_plan(plan: PreviewPlan) -> tuple[list[str], list[_Table]]:
     if templates:
         tables.append(_Table(["Templates:", ""], ["| template | will | spec | what changes |", "|---|---|---|---|"],
                              [f"| {_code(t.name)} | **{t.action}** | {_spec(t)} | {_template_explanation(t)} |" for t in templates],
-                             ("template", "templates"), fold=f"{len(templates)} changing {_plural(len(templates), 'template')}",
+                             ("template", "templates"), fold=f"{len(templates)} changing {plural(len(templates), 'template')}",
                              priority=1))
     if plan.jobs_per_template:
         uses = plan.jobs_per_template
         tables.append(_Table(["Jobs per template after the up:", ""], ["| template | jobs | submitted by this up |", "|---|---|---|"],
                              [f"| {_code(use.template)} | {use.jobs} | {use.submitting} |" for use in uses],
-                             ("template", "templates"), fold=f"Jobs per template after the up ({len(uses)} {_plural(len(uses), 'template')})",
+                             ("template", "templates"), fold=f"Jobs per template after the up ({len(uses)} {plural(len(uses), 'template')})",
                              priority=2))
     unchanged = [job for job in plain if job.action == "unchanged"]
     if unchanged:
-        summary = f"{len(unchanged)} unchanged {_plural(len(unchanged), 'job')}" + (" outside job sets" if plan.job_sets else "")
+        summary = f"{len(unchanged)} unchanged {plural(len(unchanged), 'job')}" + (" outside job sets" if plan.job_sets else "")
         tables.append(_Table([], ["| job | video | template | spec |", "|---|---|---|---|"],
                              [f"| {_code(j.name)} | {_code(j.video_id)} | {_code(j.template)} | {_spec(j)} |" for j in unchanged],
                              ("unchanged job", "unchanged jobs"), fold=summary, always_folded=True, priority=4))
@@ -186,7 +187,7 @@ def _markdown_job_sets(job_sets: Sequence[SetPreview]) -> list[_Table]:
     for job_set in job_sets:
         changing = job_set.changing
         if changing:
-            fold = f"{len(changing)} changing {_plural(len(changing), 'job')} of set {_code(job_set.name)}"
+            fold = f"{len(changing)} changing {plural(len(changing), 'job')} of set {_code(job_set.name)}"
             tables.append(_changing_table(changing, [], (f"changing job of set {job_set.name}", f"changing jobs of set {job_set.name}"),
                                           fold))
     return tables
@@ -385,10 +386,6 @@ def _failure_json(failure: RecordedFailure) -> dict[str, str]:
 
 
 # -- words ------------------------------------------------------------------------------------------
-
-
-def _plural(count: int, noun: str) -> str:
-    return noun if count == 1 else f"{noun}s"
 
 
 def _join(parts: Sequence[str]) -> str:

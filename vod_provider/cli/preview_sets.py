@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from vod_provider.cli.github import Notice, capped_notices
 from vod_provider.cli.preview_plan import JOB_ACTIONS, Change, JobAction, JobRow, PreviewPlan, SpecLocation
 from vod_provider.providers.adoption import NOT_VERIFIED
+from vod_provider.wording import plural
 
 # A line of ranges stays short whatever the set's size: past this many ranges, "and N more rows".
 MOST_RANGES = 12
@@ -102,8 +103,8 @@ def rows_text(lines: Sequence[int], noun: str = "row", most: int = MOST_RANGES) 
     runs = line_ranges(lines)
     shown = ", ".join(str(first) if first == last else f"{first}–{last}" for first, last in runs[:most])
     rest = sum(last - first + 1 for first, last in runs[most:])
-    more = f" and {rest} more {_plural(rest, noun)}" if rest else ""
-    return f"{_plural(len(lines), noun)} {shown}{more}"
+    more = f" and {rest} more {plural(rest, noun)}" if rest else ""
+    return f"{plural(len(lines), noun)} {shown}{more}"
 
 
 def change_text(change: Change, code: Callable[[str], str]) -> str:
@@ -119,7 +120,7 @@ def operation_sentence(job_set: SetPreview, operation: SetOperation, code: Calla
     if action == "submit":
         source = f"from {code(job_set.rows_file)} " if job_set.rows_file else ""
         waits = sum(1 for job in operation.jobs if job.waits)
-        return (f"{count} new {_plural(count, 'job')} {source}{rows}{_templates_text(job_set, operation, code)}"
+        return (f"{count} new {plural(count, 'job')} {source}{rows}{_templates_text(job_set, operation, code)}"
                 + (f"; the up waits for {waits}" if waits else ""))
     if action == "replace":
         return f"{count} replaced: {_replaced(operation, noun, code)}"
@@ -129,8 +130,8 @@ def operation_sentence(job_set: SetPreview, operation: SetOperation, code: Calla
     if action == "rename":
         return f"{count} renamed, nothing submitted: {rows}"
     if action == "forget":
-        where = f"{_plural(count, noun)} removed from {code(job_set.rows_file)}" if job_set.rows_file else "the set is no longer declared"
-        return f"{count} forgotten ({where}): no API call, VOD keeps {_plural(count, 'the job')}"
+        where = f"{plural(count, noun)} removed from {code(job_set.rows_file)}" if job_set.rows_file else "the set is no longer declared"
+        return f"{count} forgotten ({where}): no API call, VOD keeps {plural(count, 'the job')}"
     return f"{count} unchanged: {rows}"
 
 
@@ -142,7 +143,7 @@ def _templates_text(job_set: SetPreview, operation: SetOperation, code: Callable
     templates = sorted({job.template for job in operation.jobs})
     if len(templates) > MOST_CHANGE_GROUPS:
         return f", {len(templates)} templates"
-    return f", {_plural(len(templates), 'template')} " + ", ".join(code(template) for template in templates)
+    return f", {plural(len(templates), 'template')} " + ", ".join(code(template) for template in templates)
 
 
 def _replaced(operation: SetOperation, noun: str, code: Callable[[str], str]) -> str:
@@ -192,7 +193,3 @@ def _at(location: SpecLocation | None) -> dict[str, str]:
 
 def _plain(text: str) -> str:
     return text
-
-
-def _plural(count: int, noun: str) -> str:
-    return noun if count == 1 else f"{noun}s"

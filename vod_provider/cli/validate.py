@@ -24,6 +24,7 @@ from vod_provider.cli.exit_codes import ExitCode
 from vod_provider.cli.github import spec_issue_lines
 from vod_provider.cli.stack_files import SpecGlob, StackFileError, project_spec_glob, spec_glob, stack_names
 from vod_provider.spec.loader import DEFAULT_SPEC_GLOB, SpecError, SpecIssue, SpecSet, display_path, find_spec_files, load_spec_files
+from vod_provider.wording import counted
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -109,13 +110,13 @@ def collect_spec_files(patterns: Sequence[str], root: Path) -> tuple[list[Path],
 
 def _summary(files: list[str], loaded: SpecSet | None, issues: list[SpecIssue]) -> str:
     if loaded is None:
-        return f"invalid: {_count(issues, 'problem')} in the job specs; fix every one (nothing is submitted until then)"
-    return f"valid: {_count(loaded.jobs, 'job')} and {_count(loaded.templates, 'template')} in {_count(files, 'file')}"
+        return f"invalid: {counted(len(issues), 'problem')} in the job specs; fix every one (nothing is submitted until then)"
+    return f"valid: {counted(len(loaded.jobs), 'job')} and {counted(len(loaded.templates), 'template')} in {counted(len(files), 'file')}"
 
 
 def _job_set_lines(loaded: SpecSet | None) -> list[str]:
     """One line per job set: its name, where it is declared, where its items come from, and its job count."""
-    return [f"  job set {s.name} ({s.file}:{s.line}{', items ' + s.items_file if s.items_file else ''}): {_count(range(s.jobs), 'job')}"
+    return [f"  job set {s.name} ({s.file}:{s.line}{', items ' + s.items_file if s.items_file else ''}): {counted(s.jobs, 'job')}"
             for s in (loaded.job_sets if loaded else ())]
 
 
@@ -147,10 +148,6 @@ def _report_github(out: TextIO, files: list[str], loaded: SpecSet | None, issues
     print(_summary(files, loaded, issues), file=out)
     for line in _job_set_lines(loaded):
         print(line, file=out)
-
-
-def _count(items: Sequence[object] | range, noun: str) -> str:
-    return f"{len(items)} {noun}{'s' if len(items) != 1 else ''}"
 
 
 _REPORTERS: dict[str, Callable[[TextIO, list[str], SpecSet | None, list[SpecIssue]], None]] = {

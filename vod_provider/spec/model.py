@@ -9,6 +9,7 @@ from typing import Literal
 
 from vod_provider.errors import VodjobsError
 from vod_provider.spec.placeholders import Pattern
+from vod_provider.wording import counted
 
 TemplateFormat = Literal["gif", "png"]
 
@@ -33,7 +34,7 @@ class SpecError(VodjobsError):
         """`what`: where the problems are, for the header ("the job specs", "the videos file")."""
         self.issues = sorted(set(issues))
         count = len(self.issues)
-        header = f"{count} problem{'s' if count != 1 else ''} in {what}:"
+        header = f"{counted(count, 'problem')} in {what}:"
         super().__init__("\n".join([header, *(f"  {issue}" for issue in self.issues)]))
 
 
