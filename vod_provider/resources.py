@@ -17,7 +17,7 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 
 from vod_provider.api.credentials import NoCredentialsError
 from vod_provider.errors import VodjobsError
-from vod_provider.providers.adoption import adoption_mismatches, unverified_adoption
+from vod_provider.providers.adoption import adoption_hints, adoption_mismatches, hint_inputs, unverified_adoption
 from vod_provider.providers.base import ConfiguredProvider, report
 from vod_provider.providers.diff import diff_job, is_unknown, job_essence, job_identity
 from vod_provider.providers.outputs import STATUS_NOT_FOUND, STATUS_SUBMITTED, refreshed_outputs, status_outputs
@@ -29,13 +29,6 @@ from vod_provider.spec.model import JobSpec
 REQUIRED_INPUTS = ("videoId", "templateId")
 STEERING_INPUTS = ("jobName", "journalKey", "adopt", "waitSeconds", "userDataSecret")
 OUTPUT_NAMES = ("jobId", "requestId", "status", "submittedAt", "results", "errorCode", "errorMessage")
-# An adopting job's input naming the JobIds adopted by its batch of adopting jobs (program.adoption_batches), so that
-# their checks, which the engine makes one after another, share GetAIImageJobs calls (ReadBatcher.lookup_with). A hint
-# for check only: the inputs check returns, which the state keeps and diff compares, never hold it.
-ADOPTION_BATCH = "adoptionBatch"
-# An adopting job's input saying where the spec declares it ("specs/legacy.csv:7"), so that an adoption check that
-# fails names the row as every other spec problem does. A hint for check only, as ADOPTION_BATCH.
-DECLARED_AT = "declaredAt"
 
 
 class AIImageJobProvider(ConfiguredProvider):
@@ -82,9 +75,9 @@ class AIImageJobProvider(ConfiguredProvider):
         except NoCredentialsError:
             report(unverified_adoption(_label(news), job_id))
             return []
-        batch = news.get(ADOPTION_BATCH)
-        found = batcher.lookup_with(job_id, [one for one in batch if isinstance(one, str)] if isinstance(batch, list) else [])
-        at = f"{news[DECLARED_AT]}: " if isinstance(news.get(DECLARED_AT), str) else ""  # where the spec declares it
+        hints = adoption_hints(news)
+        found = batcher.lookup_with(job_id, hints.batch)
+        at = hints.prefix()
         if found is None:
             return [CheckFailure("adopt", f"{at}no image-AI job {job_id} exists in this account and region")]
         hide = bool(news.get("userDataSecret"))
@@ -213,7 +206,7 @@ class AIImageJob(Resource, module="vod", name="AIImageJob"):
         adoption_batch: Sequence[str] = (),
     ) -> None:
         """`template_id` is the id of the AITemplate the job names (`template:`); else the spec's templateId.
-        `adoption_batch`: for an adopting job, the JobIds its batch of adopting jobs adopts (ADOPTION_BATCH)."""
+        `adoption_batch`: for an adopting job, the JobIds its batch of adopting jobs adopts (providers.adoption.ADOPTION_BATCH)."""
         props: dict[str, Any] = {
             "jobName": job.name,
             "journalKey": f"{pulumi.get_project()}/{pulumi.get_stack()}/{job.name}",
@@ -227,8 +220,7 @@ class AIImageJob(Resource, module="vod", name="AIImageJob"):
             "revision": job.revision or None,
             "adopt": job.adopt,
             "waitSeconds": job.wait_seconds,
-            ADOPTION_BATCH: list(adoption_batch) if job.adopt and len(adoption_batch) > 1 else None,
-            DECLARED_AT: f"{job.file}:{job.line}" if job.adopt else None,
+            **(hint_inputs(f"{job.file}:{job.line}", adoption_batch) if job.adopt else {}),
             # Outputs are declared as None inputs; None values never travel or get stored as inputs.
             "jobId": None,
             "requestId": None,

@@ -21,7 +21,8 @@ from vod_emulator.server import EmulatorServer
 from vod_provider.api.credentials import CredentialsError
 from vod_provider.api.errors import VodError
 from vod_provider.api.settings import SettingsError
-from vod_provider.resources import ADOPTION_BATCH, DECLARED_AT, AIImageJobProvider
+from vod_provider.providers.adoption import ADOPTION_BATCH, DECLARED_AT
+from vod_provider.resources import AIImageJobProvider
 from vod_provider.safety.submission import JobMaybeSubmittedError
 from vod_provider.template_resource import AITemplateProvider
 
