@@ -216,3 +216,23 @@ def test_the_new_jobs_of_a_template_added_to_a_matrix_say_which_template() -> No
 
     assert operation_sentence(job_set, job_set.operations[0], str) == (
         "50 new jobs from specs/trailers.csv rows 2–51, template animated")
+
+
+def test_a_set_says_which_forgotten_jobs_are_its_rows_under_another_name() -> None:
+    # Of 3 forgotten jobs, 2 have the inputs of jobs the up submits (the name pattern changed, no alias): their rows
+    # are still in the file, so "rows removed" would send the reviewer looking for deletions that are not there.
+    new = Pattern(("c-", "videoId", ""))
+    kept = [video(n) for n in (2, 3)]
+    jobs = tuple(JobSpec(f"c-{v}", v, TEMPLATE_ID, None, None, ITEMS_FILE, n, job_set="cat") for n, v in zip((2, 3), kept, strict=True))
+    sets = (JobSetSummary("cat", "specs/cat.yaml", 3, ITEMS_FILE, 2, new),)
+    steps = [{"op": "delete", "urn": state["urn"], "oldState": state}
+             for state in (job_state(f"cat-{v}", {"videoId": v, "templateId": TEMPLATE_ID}) for v in [*kept, video(9)])]
+    steps += [{"op": "create", "urn": state["urn"], "newState": state}
+              for state in (job_state(f"c-{v}", {"videoId": v, "templateId": TEMPLATE_ID}) for v in kept)]
+    plan = plan_preview({"steps": steps}, SpecSet(jobs, ("specs/cat.yaml",), (), sets))
+
+    (cat,) = job_set_previews(plan)
+    forget = next(operation for operation in cat.operations if operation.action == "forget")
+    assert operation_sentence(cat, forget, str) == (
+        "3 forgotten (1 row removed from specs/trailers.csv; 2 rows still there under another name, submitted again: "
+        "to keep them, put the set's former name pattern in its aliases:): no API call, VOD keeps the jobs")

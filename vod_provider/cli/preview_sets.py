@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from vod_provider.cli.github import Notice, capped_notices
 from vod_provider.cli.preview_plan import JOB_ACTIONS, Change, JobAction, JobRow, PreviewPlan, SpecLocation
 from vod_provider.providers.adoption import NOT_VERIFIED
-from vod_provider.wording import plural
+from vod_provider.wording import counted, plural
 
 # A line of ranges stays short whatever the set's size: past this many ranges, "and N more rows".
 MOST_RANGES = 12
@@ -49,6 +49,9 @@ class SetPreview:
     rows_file: str | None  # its items file, or for an inline list the spec file; None when no longer declared
     inline: bool  # its items are a list in the spec file (lines), not a file of their own (rows)
     operations: tuple[SetOperation, ...]  # in JOB_ACTIONS order, only actions with jobs
+    # Of its forgotten jobs, those whose inputs a job the up submits has (PreviewPlan.look_alike_renames): their rows
+    # are still there, under a new name (a changed name pattern without the old one in `aliases:`).
+    renamed_away: int = 0
 
     @property
     def jobs(self) -> int:
@@ -73,17 +76,19 @@ def job_set_previews(plan: PreviewPlan) -> tuple[SetPreview, ...]:
     for job in plan.jobs:
         if job.job_set is not None:
             by_set.setdefault(job.job_set, []).append(job)
+    renamed_away = {old for old, _ in plan.look_alike_renames}
     previews = []
     for name in sorted(by_set):
         jobs = by_set[name]
         operations = tuple(SetOperation(action, tuple(job for job in jobs if job.action == action))
                            for action in JOB_ACTIONS if any(job.action == action for job in jobs))
         summary = declared.get(name)
+        renamed = sum(1 for job in jobs if job.action == "forget" and job.name in renamed_away)
         if summary is None:
-            previews.append(SetPreview(name, None, None, False, operations))
+            previews.append(SetPreview(name, None, None, False, operations, renamed))
         else:
             previews.append(SetPreview(name, SpecLocation(summary.file, summary.line), summary.items_file or summary.file,
-                                       summary.items_file is None, operations))
+                                       summary.items_file is None, operations, renamed))
     return tuple(previews)
 
 
@@ -130,9 +135,21 @@ def operation_sentence(job_set: SetPreview, operation: SetOperation, code: Calla
     if action == "rename":
         return f"{count} renamed, nothing submitted: {rows}"
     if action == "forget":
-        where = f"{plural(count, noun)} removed from {code(job_set.rows_file)}" if job_set.rows_file else "the set is no longer declared"
-        return f"{count} forgotten ({where}): no API call, VOD keeps {plural(count, 'the job')}"
+        return f"{count} forgotten ({_forgotten_why(job_set, count, noun, code)}): no API call, VOD keeps {plural(count, 'the job')}"
     return f"{count} unchanged: {rows}"
+
+
+def _forgotten_why(job_set: SetPreview, count: int, noun: str, code: Callable[[str], str]) -> str:
+    """Why a set's jobs are forgotten: their rows were removed, or the rows are there and give other names now."""
+    if job_set.rows_file is None:
+        return "the set is no longer declared"
+    removed, renamed = count - job_set.renamed_away, job_set.renamed_away
+    said = counted(removed, noun) if renamed else plural(removed, noun)  # the count, where there are two kinds
+    reasons = [f"{said} removed from {code(job_set.rows_file)}"] if removed else []
+    if renamed:
+        reasons.append(f"{counted(renamed, noun)} still there under another name, submitted again: to keep "
+                       f"{'it' if renamed == 1 else 'them'}, put the set's former name pattern in its {code('aliases:')}")
+    return "; ".join(reasons)
 
 
 def _templates_text(job_set: SetPreview, operation: SetOperation, code: Callable[[str], str]) -> str:
