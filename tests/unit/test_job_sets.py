@@ -583,3 +583,37 @@ def test_an_items_file_reached_through_a_symlinked_specs_folder_is_inside_the_pr
     loaded = load_spec_files([project / "specs" / "covers.yaml"], project)
 
     assert [job.name for job in loaded.jobs] == [f"s-{V[0]}"]
+
+
+def test_an_items_file_that_is_not_utf8_text_or_has_an_unclosed_quote_is_reported_where_it_breaks(tmp_path: Path) -> None:
+    # A spreadsheet's export in a legacy code page (é as 0xe9), its "Unicode text" (UTF-16: a NUL after each ASCII
+    # character, read here without its byte-order mark), and a quote left open, found only at the end of the file.
+    write(tmp_path, {
+        "covers.yaml": f"jobSets:\n  latin:\n    items: a.csv\n    templateId: {TEMPLATE_ID}\n"
+                       f"  wide:\n    items: b.txt\n    templateId: {TEMPLATE_ID}\n"
+                       f"  quoted:\n    items: c.csv\n    templateId: {TEMPLATE_ID}\n",
+        "c.csv": csv("videoId,campaign", f"{V[0]},spring", f'{V[1]},"summer', f"{V[2]},fall"),
+    })
+    (tmp_path / "specs" / "a.csv").write_bytes(f"videoId,campaign\n{V[0]},spring\n{V[1]},caf".encode() + b"\xe9\n")
+    (tmp_path / "specs" / "b.txt").write_bytes(f"{V[0]}\n{V[1]}\n".encode("utf-16-le"))
+    with pytest.raises(SpecError) as raised:
+        load_spec_files(find_spec_files(DEFAULT_SPEC_GLOB, tmp_path), tmp_path)
+
+    save_as = "save the file as UTF-8 text (in a spreadsheet: 'CSV UTF-8')"
+    assert [str(issue) for issue in raised.value.issues] == [
+        f"specs/a.csv:3:37: (file): byte 0xe9 is not UTF-8 (invalid continuation byte); {save_as} [items-file]",
+        f"specs/b.txt:1:2: (file): a NUL character: this is not a text file, or it is UTF-16 text; {save_as} [items-file]",
+        "specs/c.csv:3:1: (file): not valid CSV: unexpected end of data (the record starting on this line runs on to "
+        "line 4 inside a quoted value: is a closing quote missing?) [csv-syntax]",
+    ]
+
+
+def test_a_spec_file_that_is_not_utf8_is_reported_at_its_first_bad_byte(tmp_path: Path) -> None:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "covers.yaml").write_bytes(b"jobs:\n  cover:\n    videoId: x\n    # caf\xe9\n")
+    with pytest.raises(SpecError) as raised:
+        load_spec_files(find_spec_files(DEFAULT_SPEC_GLOB, tmp_path), tmp_path)
+
+    assert [str(issue) for issue in raised.value.issues] == [
+        "specs/covers.yaml:4:10: (file): byte 0xe9 is not UTF-8 (invalid continuation byte); save the file as UTF-8 "
+        "text [unreadable]"]

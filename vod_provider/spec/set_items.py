@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vod_provider.spec.model import SpecIssue
+from vod_provider.spec.text_files import nul_character
 from vod_provider.spec.values import kind_of, shown_text
 from vod_provider.spec.yaml_nodes import Location
 from vod_provider.wording import counted
@@ -72,6 +73,14 @@ class CsvSource(RowSource):
         return Location(row.line, _cell_column(self.lines[row.line - 1], self.header.index(key)))
 
 
+def _refused_as_binary(source: RowSource, text: str) -> bool:
+    """Whether the text holds a NUL character, said as the source's only issue (its rows would be noise)."""
+    nul = nul_character(text)
+    if nul is not None:
+        source.issues.append(SpecIssue(source.file, nul.line, nul.column, "(file)", "items-file", nul.message))
+    return nul is not None
+
+
 def _cell_column(line: str, index: int) -> int:
     """1-based column where field `index` starts in a CSV line (quotes honoured; 1 when the record spans lines)."""
     field_index, quoted = 0, False
@@ -93,6 +102,8 @@ def csv_rows(text: str, file: str) -> CsvSource:
     spaces around it: it is used as written, so `a, b` would send " b"; the value is checked without them as well.
     """
     source = CsvSource(file, lines=text.splitlines())
+    if _refused_as_binary(source, text):
+        return source
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     previous_line = 0
     try:
@@ -116,7 +127,11 @@ def csv_rows(text: str, file: str) -> CsvSource:
                 continue
             source.rows.append(Row(len(source.rows), line, 1, dict(zip(source.header, record, strict=True))))
     except csv.Error as exc:
-        source.issues.append(SpecIssue(file, reader.line_num or 1, 1, "(file)", "csv-syntax", f"not valid CSV: {exc}"))
+        # Said at the line where the broken record starts: an unclosed quote is found only at the end of the file.
+        start, stop = previous_line + 1, max(reader.line_num, previous_line + 1)
+        spans = (f" (the record starting on this line runs on to line {stop} inside a quoted value: is a closing quote "
+                 "missing?)" if stop > start else "")
+        source.issues.append(SpecIssue(file, start, 1, "(file)", "csv-syntax", f"not valid CSV: {exc}{spans}"))
     if source.header is None and not source.issues:
         source.issues.append(SpecIssue(file, 1, 1, "(file)", "items-empty",
                                        f"the file is empty; a CSV of items starts with a header row naming a {VIDEO_ID} column"))
@@ -157,6 +172,8 @@ def _read_header(source: CsvSource, record: list[str], line: int) -> None:
 def line_rows(text: str, file: str) -> RowSource:
     """Rows of a plain list: one videoId per line; blank lines and text after `#` are ignored."""
     source = RowSource(file, header=(VIDEO_ID,))
+    if _refused_as_binary(source, text):
+        return source
     for number, raw in enumerate(text.splitlines(), start=1):
         value = raw.split("#", 1)[0]
         stripped = value.strip()
