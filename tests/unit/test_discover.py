@@ -17,7 +17,7 @@ from vod_provider.api.credentials import Credentials
 from vod_provider.api.models import AIImageJobInfo
 from vod_provider.cli.discover import DiscoverUsageError, _check_loads, _refuse_clashes, discover
 from vod_provider.cli.discover_plan import PassedOver, plan_discovery
-from vod_provider.cli.discover_report import render_report
+from vod_provider.cli.discover_report import render_report, repeated_sentence
 from vod_provider.cli.main import main
 from vod_provider.cli.progress import Progress
 from vod_provider.spec.adoption_spec import FoundJob, render_adoption_spec, set_names, user_data_value
@@ -221,7 +221,18 @@ def test_several_templates_make_one_set_each_named_by_the_shortest_unique_prefix
 ])
 def test_videos_are_read_as_a_job_set_reads_its_items_each_once(tmp_path: Path, name: str, text: str) -> None:
     (tmp_path / name).write_text(text)
-    assert read_video_ids(tmp_path / name, tmp_path) == [V1, V2]
+    assert read_video_ids(tmp_path / name, tmp_path).video_ids == [V1, V2]
+
+
+def test_a_video_listed_twice_is_looked_up_once_and_said(tmp_path: Path) -> None:
+    # A catalogue export may list a video on two rows (two campaigns): not an error, but not silent either.
+    (tmp_path / "videos.csv").write_text(f"title,videoId\nA,{V1}\nB,{V2}\nA again,{V1}\nA once more,{V1}\n")
+    listed = read_video_ids(tmp_path / "videos.csv", tmp_path)
+
+    assert listed.video_ids == [V1, V2]
+    assert listed.repeated == {V1: [2, 4, 5]}
+    assert repeated_sentence(Path("videos.csv"), listed.repeated) == (
+        f"videos.csv lists 1 video more than once ({V1} on lines 2, 4 and 5): each is looked up and adopted once")
 
 
 def test_a_bad_videos_file_names_each_bad_row(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from vod_provider.api.models import MAX_JOB_IDS_PER_QUERY, AIImageJobInfo
 from vod_provider.api.pacing import RateLimiter
 from vod_provider.api.settings import check_config_keys, resolve_settings
 from vod_provider.cli.discover_plan import Discovery, plan_discovery
-from vod_provider.cli.discover_report import render_report
+from vod_provider.cli.discover_report import render_report, repeated_sentence
 from vod_provider.cli.exit_codes import ExitCode
 from vod_provider.cli.progress import Progress
 from vod_provider.cli.stack_files import spec_glob
@@ -174,8 +174,10 @@ def _checked_arguments(args: argparse.Namespace) -> tuple[list[str], Path]:
     for value, option in [*((v, "VIDEO_ID") for v in args.video_ids), *((t, "--template-id") for t in args.template_id)]:
         if not ID_SHAPE.match(value):
             raise DiscoverUsageError(f"{option} {value!r} is not a VOD id (32 lower-case hex characters)")
-    videos = read_video_ids(args.videos if args.videos.is_absolute() else args.cwd / args.videos, args.cwd) if args.videos else []
-    videos = list(dict.fromkeys([*videos, *args.video_ids]))
+    listed = read_video_ids(args.videos if args.videos.is_absolute() else args.cwd / args.videos, args.cwd) if args.videos else None
+    if listed is not None and listed.repeated:
+        sys.stderr.write(f"vodjobs discover: {repeated_sentence(args.videos, listed.repeated)}\n")
+    videos = list(dict.fromkeys([*(listed.video_ids if listed else ()), *args.video_ids]))
     if not videos:
         raise DiscoverUsageError("no videos: give --videos FILE or video ids as arguments")
     spec_path = args.out or Path("specs") / f"{args.set}.yaml"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from vod_provider.cli.discover_plan import Discovery
@@ -53,3 +53,11 @@ def render_report(discovery: Discovery, spec_path: Path | None, rendered: Adopti
                   *(f"  {p.job_id} (video {p.video_id}{f', template {p.template_id}' if p.template_id else ''}): {p.reason}"
                     for p in discovery.passed_over)]
     return "\n".join(lines) + "\n"
+
+
+def repeated_sentence(videos_file: Path, repeated: Mapping[str, Sequence[int]], most: int = 3) -> str:
+    """E.g. "videos.csv lists 2 videos more than once (aaaa… on lines 2 and 4, …): each is looked up and adopted once"."""
+    shown = [f"{video} on lines {', '.join(map(str, lines[:-1]))} and {lines[-1]}" for video, lines in list(repeated.items())[:most]]
+    more = ", …" if len(repeated) > most else ""
+    return (f"{videos_file} lists {counted(len(repeated), 'video')} more than once ({'; '.join(shown)}{more}): each is "
+            "looked up and adopted once")

@@ -15,6 +15,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from vod_provider.spec.checks import DocumentChecker, ParsedSpec
@@ -242,7 +243,15 @@ def yaml_source(shown: str, read: ReadResult) -> RowSource:
 VIDEOS_FILE = "the videos file"  # what a SpecError of read_video_ids says its problems are in
 
 
-def read_video_ids(path: Path, root: Path) -> list[str]:
+@dataclass(frozen=True)
+class VideosFile:
+    """The videos a file lists, in order, each once; and those it lists more than once, with every line they are on."""
+
+    video_ids: list[str]
+    repeated: dict[str, list[int]]
+
+
+def read_video_ids(path: Path, root: Path) -> VideosFile:
     """The videoIds an items file lists (CSV, plain list or YAML list, as a job set reads it), in order, each once.
 
     Raises SpecError naming every bad row (file:line:column): a wrong suffix, no videoId, a malformed id.
@@ -257,18 +266,18 @@ def read_video_ids(path: Path, root: Path) -> list[str]:
     if isinstance(source, SpecIssue):
         raise SpecError([source], VIDEOS_FILE)
     issues = list(source.issues)
-    video_ids: dict[str, None] = {}
+    lines: dict[str, list[int]] = {}
     for row in source.rows:
         if VIDEO_ID not in row.values:
             issues.append(source.issue(row, VIDEO_ID, "missing-field", f"{VIDEO_ID} is required", cell=False))
             continue
         try:
-            video_ids.setdefault(cloud_id(row.values[VIDEO_ID]))
+            lines.setdefault(cloud_id(row.values[VIDEO_ID]), []).append(row.line)
         except BadValue as bad:
             issues.append(source.issue(row, VIDEO_ID, bad.code, bad.message))
     if issues:
         raise SpecError(issues, VIDEOS_FILE)
-    return list(video_ids)
+    return VideosFile(list(lines), {video: at for video, at in lines.items() if len(at) > 1})
 
 
 def parse_spec_text(text: str, file: str) -> ParsedSpec:
