@@ -252,7 +252,8 @@ class VideosFile:
 
 
 def read_video_ids(path: Path, root: Path) -> VideosFile:
-    """The videoIds an items file lists (CSV, plain list or YAML list, as a job set reads it), in order, each once.
+    """The videoIds an items file lists (CSV, plain list or YAML list, as a job set reads it), in order, each once,
+    and the lines of those it lists more than once.
 
     Raises SpecError naming every bad row (file:line:column): a wrong suffix, no videoId, a malformed id.
     """
