@@ -617,3 +617,19 @@ def test_a_spec_file_that_is_not_utf8_is_reported_at_its_first_bad_byte(tmp_path
     assert [str(issue) for issue in raised.value.issues] == [
         "specs/covers.yaml:4:10: (file): byte 0xe9 is not UTF-8 (invalid continuation byte); save the file as UTF-8 "
         "text [unreadable]"]
+
+
+def test_a_quote_closed_on_a_later_line_is_refused_not_read_as_one_value_of_the_rows_between(tmp_path: Path) -> None:
+    # `"autumn` opened by mistake and closed by a quote two rows down would make one value of three rows: valid CSV,
+    # but the set would lose the two rows' jobs (forgotten) and replace the first one's. No value holds a line break.
+    lines = problems(tmp_path, {
+        "covers.yaml": f"jobSets:\n  s:\n    items: s.csv\n    templateId: {TEMPLATE_ID}\n"
+                       "    userData: {Extend: {campaign: \"{campaign}\"}}\n",
+        "s.csv": csv("videoId,title,campaign", f'{V[0]},Season 1,"autumn', f"{V[1]},Season 2,spring",
+                     f'{V[2]},Extras,spring"', f"{V[3]},Season 3,fall"),
+    })
+
+    assert lines == [
+        "specs/s.csv:2:43: campaign: the value runs on from line 2 to line 4: a quote opened here closes only there, so "
+        "the lines between are read as part of it, not as rows; a value is one line: close its quote on this line "
+        "[csv-line-break]"]

@@ -111,6 +111,8 @@ def csv_rows(text: str, file: str) -> CsvSource:
             line, previous_line = previous_line + 1, reader.line_num
             if not any(cell.strip() for cell in record):
                 continue
+            if reader.line_num > line and _runs_across_lines(source, record, line, reader.line_num):
+                continue
             record = _trimmed(source, record, line)
             if source.header is None:
                 spaced = len(source.issues)  # spaces around a column name: its rows are still read
@@ -136,6 +138,22 @@ def csv_rows(text: str, file: str) -> CsvSource:
         source.issues.append(SpecIssue(file, 1, 1, "(file)", "items-empty",
                                        f"the file is empty; a CSV of items starts with a header row naming a {VIDEO_ID} column"))
     return source
+
+
+def _runs_across_lines(source: CsvSource, record: list[str], line: int, last_line: int) -> bool:
+    """Whether a value of the record holds a line break, said as an issue at its cell. A quote opened by mistake and
+    closed by another on a later line makes one value of the rows between, which would silently forget their jobs;
+    and no value a row fills (an id, a name, a UserData text) holds a line break."""
+    index = next((i for i, cell in enumerate(record) if "\n" in cell or "\r" in cell), None)
+    if index is None:
+        return False
+    named = (source.header[index] if source.header is not None and index < len(source.header) else
+             "(header)" if source.header is None else "(row)")
+    source.issues.append(SpecIssue(source.file, line, _cell_column(source.lines[line - 1], index), named, "csv-line-break",
+                                   f"the value runs on from line {line} to line {last_line}: a quote opened here closes "
+                                   "only there, so the lines between are read as part of it, not as rows; a value is "
+                                   "one line: close its quote on this line"))
+    return True
 
 
 def _trimmed(source: CsvSource, record: list[str], line: int) -> list[str]:
