@@ -599,24 +599,32 @@ def test_an_items_file_that_is_not_utf8_text_or_has_an_unclosed_quote_is_reporte
     with pytest.raises(SpecError) as raised:
         load_spec_files(find_spec_files(DEFAULT_SPEC_GLOB, tmp_path), tmp_path)
 
-    save_as = "save the file as UTF-8 text (in a spreadsheet: 'CSV UTF-8')"
+    csv_save_as = "save the file as UTF-8 text (in a spreadsheet: 'CSV UTF-8')"
     assert [str(issue) for issue in raised.value.issues] == [
-        f"specs/a.csv:3:37: (file): byte 0xe9 is not UTF-8 (invalid continuation byte); {save_as} [items-file]",
-        f"specs/b.txt:1:2: (file): a NUL character: this is not a text file, or it is UTF-16 text; {save_as} [items-file]",
+        f"specs/a.csv:3:37: (file): byte 0xe9 is not UTF-8 (invalid continuation byte); {csv_save_as} [not-text]",
+        "specs/b.txt:1:2: (file): a NUL character: this is not a text file, or it is UTF-16 text; save the file as UTF-8 "
+        "text [not-text]",
         "specs/c.csv:3:1: (file): not valid CSV: unexpected end of data (the record starting on this line runs on to "
         "line 4 inside a quoted value: is a closing quote missing?) [csv-syntax]",
     ]
 
 
-def test_a_spec_file_that_is_not_utf8_is_reported_at_its_first_bad_byte(tmp_path: Path) -> None:
-    (tmp_path / "specs").mkdir()
-    (tmp_path / "specs" / "covers.yaml").write_bytes(b"jobs:\n  cover:\n    videoId: x\n    # caf\xe9\n")
+def test_a_spec_file_that_is_not_utf8_is_reported_at_its_first_bad_byte_once_even_as_items(tmp_path: Path) -> None:
+    # items.yaml is matched by the spec glob and named as a set's items: read both ways, reported once.
+    write(tmp_path, {"covers.yaml": f"jobSets:\n  s:\n    items: items.yaml\n    templateId: {TEMPLATE_ID}\n"})
+    (tmp_path / "specs" / "legacy.yaml").write_bytes(b"jobs:\n  cover:\n    videoId: x\n    # caf\xe9\n")
+    (tmp_path / "specs" / "items.yaml").write_bytes(b"- videoId: x\n  # caf\xe9\n")
+    (tmp_path / "specs" / "nul.yaml").write_bytes(b"jobs:\n  a\x00: {}\n")
     with pytest.raises(SpecError) as raised:
         load_spec_files(find_spec_files(DEFAULT_SPEC_GLOB, tmp_path), tmp_path)
 
     assert [str(issue) for issue in raised.value.issues] == [
-        "specs/covers.yaml:4:10: (file): byte 0xe9 is not UTF-8 (invalid continuation byte); save the file as UTF-8 "
-        "text [unreadable]"]
+        "specs/items.yaml:2:8: (file): byte 0xe9 is not UTF-8 (invalid continuation byte); save the file as UTF-8 text "
+        "[not-text]",
+        "specs/legacy.yaml:4:10: (file): byte 0xe9 is not UTF-8 (invalid continuation byte); save the file as UTF-8 "
+        "text [not-text]",
+        "specs/nul.yaml:2:4: (file): a NUL character: this is not a text file, or it is UTF-16 text; save the file as "
+        "UTF-8 text [not-text]"]
 
 
 def test_a_quote_closed_on_a_later_line_is_refused_not_read_as_one_value_of_the_rows_between(tmp_path: Path) -> None:

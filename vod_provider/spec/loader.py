@@ -34,7 +34,7 @@ from vod_provider.spec.set_items import (
     line_rows,
     yaml_rows,
 )
-from vod_provider.spec.text_files import SAVE_ITEMS_AS, NotText, decode_text
+from vod_provider.spec.text_files import NOT_TEXT, SAVE_AS, SAVE_CSV_AS, NotText, decode_text
 from vod_provider.spec.values import BadValue, cloud_id
 from vod_provider.spec.yaml_nodes import MAX_FILE_BYTES, ReadResult, file_too_large, read_yaml
 
@@ -220,11 +220,11 @@ def read_items_file(path: Path, shown: str, suffix: str) -> RowSource | SpecIssu
         limit = MAX_FILE_BYTES if suffix not in CSV_SUFFIXES + LINE_SUFFIXES else MAX_ITEMS_FILE_BYTES
         if size > limit:
             return SpecIssue(shown, 1, 1, "(file)", "items-file", f"{shown} is {size} bytes; the limit is {limit} bytes")
-        text = decode_text(path.read_bytes(), SAVE_ITEMS_AS)
+        text = decode_text(path.read_bytes(), SAVE_CSV_AS if suffix in CSV_SUFFIXES else SAVE_AS)
     except OSError as exc:
         return SpecIssue(shown, 1, 1, "(file)", "items-file", f"cannot read the items file {shown}: {exc.strerror or exc}")
     if isinstance(text, NotText):  # read, but not text: said where it breaks in the items file, not at `items:`
-        return RowSource(shown, issues=[SpecIssue(shown, text.line, text.column, "(file)", "items-file", text.message)])
+        return RowSource(shown, issues=[SpecIssue(shown, text.line, text.column, "(file)", NOT_TEXT, text.message)])
     if suffix in CSV_SUFFIXES:
         return csv_rows(text, shown)
     if suffix in LINE_SUFFIXES:
@@ -349,7 +349,7 @@ def _read(path: Path, name: str) -> tuple[str | None, SpecIssue | None]:
     except OSError as exc:
         return None, SpecIssue(name, 1, 1, "(file)", "unreadable", f"cannot read the file: {exc}")
     if isinstance(text, NotText):
-        return None, SpecIssue(name, text.line, text.column, "(file)", "unreadable", text.message)
+        return None, SpecIssue(name, text.line, text.column, "(file)", NOT_TEXT, text.message)
     return text, None
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vod_provider.spec.model import SpecIssue
-from vod_provider.spec.text_files import nul_character
 from vod_provider.spec.values import kind_of, shown_text
 from vod_provider.spec.yaml_nodes import Location
 from vod_provider.wording import counted
@@ -73,14 +72,6 @@ class CsvSource(RowSource):
         return Location(row.line, _cell_column(self.lines[row.line - 1], self.header.index(key)))
 
 
-def _refused_as_binary(source: RowSource, text: str) -> bool:
-    """Whether the text holds a NUL character, said as the source's only issue (its rows would be noise)."""
-    nul = nul_character(text)
-    if nul is not None:
-        source.issues.append(SpecIssue(source.file, nul.line, nul.column, "(file)", "items-file", nul.message))
-    return nul is not None
-
-
 def _cell_column(line: str, index: int) -> int:
     """1-based column where field `index` starts in a CSV line (quotes honoured; 1 when the record spans lines)."""
     field_index, quoted = 0, False
@@ -102,8 +93,6 @@ def csv_rows(text: str, file: str) -> CsvSource:
     spaces around it: it is used as written, so `a, b` would send " b"; the value is checked without them as well.
     """
     source = CsvSource(file, lines=text.splitlines())
-    if _refused_as_binary(source, text):
-        return source
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     previous_line = 0
     try:
@@ -190,8 +179,6 @@ def _read_header(source: CsvSource, record: list[str], line: int) -> None:
 def line_rows(text: str, file: str) -> RowSource:
     """Rows of a plain list: one videoId per line; blank lines and text after `#` are ignored."""
     source = RowSource(file, header=(VIDEO_ID,))
-    if _refused_as_binary(source, text):
-        return source
     for number, raw in enumerate(text.splitlines(), start=1):
         value = raw.split("#", 1)[0]
         stripped = value.strip()
