@@ -118,5 +118,9 @@ def test_a_file_of_many_bad_rows_makes_ten_error_annotations_and_says_the_rest_i
     lines = spec_issue_lines(issues)
 
     assert sum(line.startswith("::error") for line in lines) == 10
-    assert lines[10] == "20 more problems (GitHub shows 10 annotations a step):"
+    assert lines[9] == ("::error title=21 more problems::21 more problems in the specs, not annotated (GitHub shows 10 "
+                        "annotations a step): each is in the log below")
+    assert lines[10] == "  specs/a.csv:11:1: videoId: 'x' is not a VOD id [id-shape]"
     assert lines[-1] == "  specs/a.csv:31:1: videoId: 'x' is not a VOD id [id-shape]"
+    assert spec_issue_lines(issues[:11])[9].startswith("::error title=2 more problems::")
+    assert len(spec_issue_lines(issues[:10])) == 10  # all ten annotated, nothing more to say

@@ -17,7 +17,7 @@ from vod_provider.cli.preview_sets import (
     line_ranges,
     operation_sentence,
     rows_text,
-    set_annotations,
+    set_notices,
 )
 from vod_provider.cli.spec_changes import plan_spec_changes
 from vod_provider.spec.model import JobSetSummary, JobSpec, SpecSet
@@ -106,8 +106,8 @@ def test_a_set_gets_no_more_notices_than_a_step_shows() -> None:
     notices = [line for line in lines if line.startswith("::notice")]
     assert len(notices) == MOST_ANNOTATIONS
     assert notices[0].startswith("::notice file=specs/trailers.csv,line=2,")
-    assert notices[-1] == ("::notice file=specs/trailers.yaml,line=3,title=vodjobs prod%3A set trailers::"
-                           "32 more changes of set trailers, not annotated (GitHub shows 10 notices a step): see the step summary")
+    assert notices[-1] == ("::notice title=vodjobs prod%3A 32 more::32 more not annotated (set trailers: 32); GitHub "
+                           "shows 10 annotations of a kind a step: see the step summary")
 
 
 def test_the_json_keeps_every_job_and_summarises_each_set() -> None:
@@ -149,7 +149,7 @@ def test_a_job_forgotten_by_a_changed_name_pattern_is_said_with_its_set() -> Non
     assert {job.job_set for job in plan.jobs} == {"cat"}
     (cat,) = job_set_previews(plan)
     assert [operation.action for operation in cat.operations] == ["forget"]
-    assert len(set_annotations("prod", cat)) == 1
+    assert len(set_notices("prod", cat)) == 1
 
 
 def test_a_forgotten_job_belongs_to_the_set_whose_name_pattern_gives_its_name() -> None:
@@ -201,8 +201,29 @@ def test_jobs_outside_sets_get_at_most_ten_notices_too() -> None:
                if line.startswith("::notice")]
 
     assert len(notices) == MOST_ANNOTATIONS
-    assert notices[-1].endswith("::21 more changes of jobs outside sets, not annotated (GitHub shows 10 notices a step): "
-                                "see the step summary")
+    assert notices[-1].endswith("::21 more not annotated (jobs outside sets: 21); GitHub shows 10 annotations of a kind "
+                                "a step: see the step summary")
+
+
+def test_the_sets_and_the_jobs_outside_share_the_ten_notices_of_a_step() -> None:
+    # 20 replaced rows in one set, 15 new in another, 19 forgotten plain jobs: each group keeps its first notices
+    # in turn, and the tenth says how many of each were left out (GitHub would drop every notice past the tenth).
+    big = [JobRow(f"big-{video(n)}", "replace", video(n), TEMPLATE_ID, SpecLocation("specs/big.csv", n), job_set="big",
+                  changes=(Change("revision", "0", "1"),)) for n in range(2, 22)]
+    small = [JobRow(f"small-{video(n)}", "submit", video(n), TEMPLATE_ID, SpecLocation("specs/small.csv", n), job_set="small")
+             for n in range(2, 32, 2)]  # 15 runs of one row: 15 notices
+    plain = [JobRow(f"plain{n}", "forget", video(100 + n), TEMPLATE_ID, None) for n in range(19)]
+    sets = (JobSetSummary("big", "specs/big.yaml", 3, "specs/big.csv", 20), JobSetSummary("small", "specs/small.yaml", 3, "specs/small.csv", 15))
+    plan = PreviewPlan((*big, *small, *plain), (), (), (), sets)
+
+    notices = [line for line in render_github_annotations(PreviewOutcome("prod", plan=plan)).splitlines()
+               if line.startswith("::notice")]
+
+    assert len(notices) == MOST_ANNOTATIONS
+    assert [line.split("title=vodjobs prod%3A ", 1)[1].split(" ", 1)[0] for line in notices[:-1]] == [
+        "replace", "replace", "replace", "set", "set", "set", "forget", "forget", "forget"]
+    assert notices[-1].endswith("::45 more not annotated (set big: 17, set small: 12, jobs outside sets: 16); GitHub "
+                                "shows 10 annotations of a kind a step: see the step summary")
 
 
 def test_the_new_jobs_of_a_template_added_to_a_matrix_say_which_template() -> None:

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TypeAlias
 
 from vod_provider.spec.model import SpecIssue
+from vod_provider.wording import counted
 
 
 def annotation(kind: str, properties: Mapping[str, str], message: str) -> str:
@@ -40,20 +41,37 @@ Notice: TypeAlias = tuple[Mapping[str, str], str, str]  # (where: file/line/endL
 
 
 def spec_issue_lines(issues: Sequence[SpecIssue], most: int = MOST_ANNOTATIONS) -> list[str]:
-    """`::error` for the first `most` issues; the rest as plain lines of the log (every problem is still said)."""
-    lines = [spec_issue_annotation(issue) for issue in issues[:most]]
-    if len(issues) > most:
-        lines.append(f"{len(issues) - most} more problems (GitHub shows {most} annotations a step):")
-        lines += [f"  {issue}" for issue in issues[most:]]
+    """`::error` for each issue, at most `most`: past that, the last one says how many more there are, and they follow
+    as plain lines of the log (every problem is still said)."""
+    if len(issues) <= most:
+        return [spec_issue_annotation(issue) for issue in issues]
+    shown, rest = most - 1, len(issues) - (most - 1)
+    more = counted(rest, "more problem")
+    return [*(spec_issue_annotation(issue) for issue in issues[:shown]),
+            annotation("error", {"title": more}, f"{more} in the specs, not annotated (GitHub shows {most} annotations "
+                                                 "a step): each is in the log below"),
+            *(f"  {issue}" for issue in issues[shown:])]
+
+
+def shared_annotations(kind: str, groups: Sequence[tuple[str, Sequence[Notice]]], title: str,
+                       most: int = MOST_ANNOTATIONS) -> list[str]:
+    """`::<kind>` lines for the annotations of every group (what they are about, e.g. "set trailers", and its own),
+    at most `most` in all, as GitHub shows a step: past that, the groups take turns, each keeping its first ones, and
+    the last line says how many of each were left out (the step summary has them all)."""
+    total = sum(len(found) for _, found in groups)
+    kept: list[list[Notice]] = [list(found) if total <= most else [] for _, found in groups]
+    slots, depth = (most - 1, 0) if total > most else (0, 0)
+    while slots:
+        for index, (_, found) in enumerate(groups):
+            if slots and depth < len(found):
+                kept[index].append(found[depth])
+                slots -= 1
+        depth += 1
+    lines = [annotation(kind, {**where, "title": heading}, message) for one in kept for where, heading, message in one]
+    if total > most:
+        rest = total - (most - 1)
+        left = ", ".join(f"{about}: {len(found) - len(one)}" for (about, found), one in zip(groups, kept, strict=True)
+                         if len(found) > len(one))
+        lines.append(annotation(kind, {"title": f"{title}: {rest} more"}, f"{rest} more not annotated ({left}); GitHub "
+                                f"shows {most} annotations of a kind a step: see the step summary"))
     return lines
-
-
-def capped_notices(found: Sequence[Notice], more: Notice, most: int = MOST_ANNOTATIONS) -> list[str]:
-    """`::notice` lines for `found`, at most `most`: past that, the last one is `more` (where, title and what the rest
-    are, e.g. "changes of set trailers"), saying how many it stands for and that the step summary has them all."""
-    if len(found) > most:
-        rest = len(found) - most + 1
-        where, title, what = more
-        found = [*found[:most - 1], (where, title, f"{rest} more {what}, not annotated (GitHub shows {most} notices a "
-                                                     "step): see the step summary")]
-    return [annotation("notice", {**where, "title": title}, message) for where, title, message in found]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from vod_provider.cli.github import Notice, annotation, capped_notices, spec_issue_lines
+from vod_provider.cli.github import Notice, annotation, shared_annotations, spec_issue_lines
 from vod_provider.cli.preview_plan import (
     JobAction,
     JobRow,
@@ -31,7 +31,7 @@ from vod_provider.cli.preview_sets import (
     line_ranges,
     operation_sentence,
     plain_jobs,
-    set_annotations,
+    set_notices,
 )
 from vod_provider.providers.adoption import NOT_VERIFIED
 from vod_provider.spec.model import SpecIssue
@@ -316,30 +316,39 @@ def render_github_annotations(outcome: PreviewOutcome) -> str:
         lines += spec_issue_lines(outcome.issues)
         lines.append(issues_sentence(len(outcome.issues)))
     elif outcome.plan is not None:
-        if outcome.without_state is not None:
-            lines.append(annotation("warning", {"title": f"vodjobs {outcome.stack}: not verified against state"},
-                                    not_verified_sentence(outcome.without_state, _plain).replace("`", "")))
-        renames = look_alike_sentence(outcome.plan.look_alike_renames, _plain)
-        if renames:
-            lines.append(annotation("warning", {"title": f"vodjobs {outcome.stack}: looks like a rename"}, _sentence(renames)))
-        for job in outcome.plan.failed_jobs:
-            assert job.failed is not None and job.spec is not None  # a kept job: recorded and declared
-            lines.append(annotation("warning", {"file": job.spec.file, "line": str(job.spec.line),
-                                                "title": f"vodjobs {outcome.stack}: failed job {job.name}"},
-                                    f"job {job.name!r} ({job.failed.job_id}) failed: {_error(job.failed)}; "
-                                    "bump its revision: to run it again"))
-        for job_set in job_set_previews(outcome.plan):
-            lines += set_annotations(outcome.stack, job_set)
-        notices: list[Notice] = [
-            ({"file": job.spec.file, "line": str(job.spec.line)} if job.spec else {},
-             f"vodjobs {outcome.stack}: {job.action} {job.name}",
-             f"job {job.name!r} ({job.video_id}, template {job.template}): {job_explanation(job)}")
-            for job in plain_jobs(outcome.plan) if job.action != "unchanged"]
-        lines += capped_notices(notices, ({}, f"vodjobs {outcome.stack}: more jobs", "changes of jobs outside sets"))
+        lines += shared_annotations("warning", _github_warnings(outcome, outcome.plan), f"vodjobs {outcome.stack}")
+        lines += shared_annotations("notice", _github_notices(outcome.stack, outcome.plan), f"vodjobs {outcome.stack}")
         lines += [verdict(outcome.plan).replace("`", ""), api_calls_sentence(outcome.plan).replace("`", "")]
         if outcome.plan.failed_jobs:
             lines.append(failed_sentence(len(outcome.plan.failed_jobs)).replace("`", ""))
     return "\n".join(lines) + "\n"
+
+
+def _github_warnings(outcome: PreviewOutcome, plan: PreviewPlan) -> list[tuple[str, list[Notice]]]:
+    """The preview's warnings, by what they are about: no state read, look-alike renames, failed jobs."""
+    stack = outcome.stack
+    warnings: list[tuple[str, list[Notice]]] = []
+    if outcome.without_state is not None:
+        warnings.append(("not verified", [({}, f"vodjobs {stack}: not verified against state",
+                                           not_verified_sentence(outcome.without_state, _plain).replace("`", ""))]))
+    renames = look_alike_sentence(plan.look_alike_renames, _plain)
+    if renames:
+        warnings.append(("look-alike renames", [({}, f"vodjobs {stack}: looks like a rename", _sentence(renames))]))
+    failed: list[Notice] = []
+    for job in plan.failed_jobs:
+        assert job.failed is not None and job.spec is not None  # a kept job: recorded and declared
+        failed.append(({"file": job.spec.file, "line": str(job.spec.line)}, f"vodjobs {stack}: failed job {job.name}",
+                       f"job {job.name!r} ({job.failed.job_id}) failed: {_error(job.failed)}; bump its revision: to run it again"))
+    return [*warnings, ("failed jobs", failed)]
+
+
+def _github_notices(stack: str, plan: PreviewPlan) -> list[tuple[str, list[Notice]]]:
+    """The notices of every change, by set and then the jobs outside sets: each a share of the step's notices."""
+    notices = [(f"set {job_set.name}", set_notices(stack, job_set)) for job_set in job_set_previews(plan)]
+    return [*notices, ("jobs outside sets", [
+        ({"file": job.spec.file, "line": str(job.spec.line)} if job.spec else {}, f"vodjobs {stack}: {job.action} {job.name}",
+         f"job {job.name!r} ({job.video_id}, template {job.template}): {job_explanation(job)}")
+        for job in plain_jobs(plan) if job.action != "unchanged"])]
 
 
 # -- JSON -------------------------------------------------------------------------------------------

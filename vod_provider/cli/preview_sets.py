@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from vod_provider.cli.github import Notice, capped_notices
+from vod_provider.cli.github import Notice
 from vod_provider.cli.preview_plan import JOB_ACTIONS, Change, JobAction, JobRow, PreviewPlan, SpecLocation
 from vod_provider.providers.adoption import NOT_VERIFIED
 from vod_provider.wording import counted, plural
@@ -177,9 +177,9 @@ def _replaced(operation: SetOperation, noun: str, code: Callable[[str], str]) ->
     return "; ".join(shown) + (f"; {rest} more with other changes (in the table of the set's jobs)" if rest else "")
 
 
-def set_annotations(stack: str, job_set: SetPreview) -> list[str]:
-    """`::notice` lines for a set's changes, at most github.MOST_ANNOTATIONS: one per replaced row, one per run of rows for
-    new, adopted and renamed jobs (`line`..`endLine`), one at the set's declaration for its forgotten jobs."""
+def set_notices(stack: str, job_set: SetPreview) -> list[Notice]:
+    """The notices of a set's changes, most telling first: one per replaced row, one per run of rows for new, adopted
+    and renamed jobs (`line`..`endLine`), one at the set's declaration for its forgotten jobs."""
     found: list[Notice] = []
     by_action = {operation.action: operation for operation in job_set.operations}
     for action in TABLE_ORDER:
@@ -201,7 +201,7 @@ def set_annotations(stack: str, job_set: SetPreview) -> list[str]:
             for first, last in line_ranges(operation.lines):
                 where = {"file": job_set.rows_file or "", "line": str(first), **({"endLine": str(last)} if last != first else {})}
                 found.append((where, title, f"set {job_set.name}: {sentence}"))
-    return capped_notices(found, (_at(job_set.declared), f"vodjobs {stack}: set {job_set.name}", f"changes of set {job_set.name}"))
+    return found
 
 
 def _at(location: SpecLocation | None) -> dict[str, str]:
