@@ -16,6 +16,7 @@ from vod_provider.cli.preview_sets import (
     job_set_previews,
     line_ranges,
     operation_sentence,
+    plain_jobs,
     rows_text,
     set_notices,
 )
@@ -240,20 +241,43 @@ def test_the_new_jobs_of_a_template_added_to_a_matrix_say_which_template() -> No
 
 
 def test_a_set_says_which_forgotten_jobs_are_its_rows_under_another_name() -> None:
-    # Of 3 forgotten jobs, 2 have the inputs of jobs the up submits (the name pattern changed, no alias): their rows
-    # are still in the file, so "rows removed" would send the reviewer looking for deletions that are not there.
+    # The name pattern changed without an alias: of 4 forgotten jobs, 3 have their row still in the file under a new
+    # name (one of them with a new campaign as well), 1 lost its row. "Rows removed" for all 4 would send the reviewer
+    # looking for deletions that are not there. A job named by a former custom pattern (`tr-…`, no default pattern
+    # gives it) is the set's too: the set submits a job of its video and template.
     new = Pattern(("c-", "videoId", ""))
-    kept = [video(n) for n in (2, 3)]
-    jobs = tuple(JobSpec(f"c-{v}", v, TEMPLATE_ID, None, None, ITEMS_FILE, n, job_set="cat") for n, v in zip((2, 3), kept, strict=True))
-    sets = (JobSetSummary("cat", "specs/cat.yaml", 3, ITEMS_FILE, 2, new),)
-    steps = [{"op": "delete", "urn": state["urn"], "oldState": state}
-             for state in (job_state(f"cat-{v}", {"videoId": v, "templateId": TEMPLATE_ID}) for v in [*kept, video(9)])]
-    steps += [{"op": "create", "urn": state["urn"], "newState": state}
-              for state in (job_state(f"c-{v}", {"videoId": v, "templateId": TEMPLATE_ID}) for v in kept)]
+    kept = {video(2): "spring", video(3): "spring", video(4): "fall"}
+    jobs = tuple(JobSpec(f"c-{v}", v, TEMPLATE_ID, user_data(campaign), None, ITEMS_FILE, n, job_set="cat")
+                 for n, (v, campaign) in enumerate(kept.items(), start=2))
+    sets = (JobSetSummary("cat", "specs/cat.yaml", 3, ITEMS_FILE, 3, new),)
+    olds = [job_state(f"cat-{video(2)}", {"videoId": video(2), "templateId": TEMPLATE_ID, "userData": user_data("spring")}),
+            job_state(f"tr-{video(3)}", {"videoId": video(3), "templateId": TEMPLATE_ID, "userData": user_data("spring")}),
+            job_state(f"cat-{video(4)}", {"videoId": video(4), "templateId": TEMPLATE_ID, "userData": user_data("spring")}),
+            job_state(f"cat-{video(9)}", {"videoId": video(9), "templateId": TEMPLATE_ID})]
+    steps = [{"op": "delete", "urn": state["urn"], "oldState": state} for state in olds]
+    steps += [{"op": "create", "urn": state["urn"], "newState": state} for state in (
+        job_state(f"c-{v}", {"videoId": v, "templateId": TEMPLATE_ID, "userData": user_data(campaign)}) for v, campaign in kept.items())]
     plan = plan_preview({"steps": steps}, SpecSet(jobs, ("specs/cat.yaml",), (), sets))
 
+    assert not plain_jobs(plan)
     (cat,) = job_set_previews(plan)
     forget = next(operation for operation in cat.operations if operation.action == "forget")
     assert operation_sentence(cat, forget, str) == (
-        "3 forgotten (1 row removed from specs/trailers.csv; 2 rows still there under another name, submitted again: "
+        "4 forgotten (1 row removed from specs/trailers.csv; 3 rows still there under another name, submitted again: "
         "to keep them, put the set's former name pattern in its aliases:): no API call, VOD keeps the jobs")
+
+
+def test_without_state_a_changed_name_pattern_is_said_as_with_state() -> None:
+    # A fork's pull request (--no-state) changes the set's `name:` and removes a row: the spec comparison knows both
+    # sides, so it says the rows still there, and warns of the look-alike renames, as the preview with state does.
+    def specs(prefix: str, rows: range) -> SpecSet:
+        jobs = tuple(JobSpec(f"{prefix}-{video(n)}", video(n), TEMPLATE_ID, user_data("spring"), None, ITEMS_FILE, n,
+                             job_set="cat") for n in rows)
+        return SpecSet(jobs, ("specs/cat.yaml",), (), (JobSetSummary("cat", "specs/cat.yaml", 3, ITEMS_FILE, len(jobs)),))
+
+    plan = plan_spec_changes(specs("cat", range(2, 6)), specs("c", range(2, 5)))
+
+    (cat,) = job_set_previews(plan)
+    forget = next(operation for operation in cat.operations if operation.action == "forget")
+    assert operation_sentence(cat, forget, str).startswith("4 forgotten (1 row removed from specs/trailers.csv; 3 rows still there")
+    assert plan.look_alike_renames == tuple((f"cat-{video(n)}", f"c-{video(n)}") for n in range(2, 5))

@@ -171,10 +171,20 @@ def plan_preview(digest: Mapping[str, Any], specs: SpecSet) -> PreviewPlan:
                        key=lambda row: (TEMPLATE_ACTIONS.index(row.action), row.name))
     jobs_by_name = {job.name: job for job in specs.jobs}
     unverified = unverified_job_ids(str(d.get("message", "")) for d in digest.get("diagnostics", []))
-    jobs = sorted((_job_row(step, jobs_by_name, names_by_id, unverified, specs.job_sets) for step in job_steps),
+    jobs = sorted(with_former_set_jobs([_job_row(step, jobs_by_name, names_by_id, unverified, specs.job_sets) for step in job_steps]),
                   key=lambda row: (JOB_ACTIONS.index(row.action), row.name))
     return PreviewPlan(tuple(jobs), tuple(templates), api_calls(jobs, templates), jobs_per_template(jobs), specs.job_sets,
                        look_alike_renames(job_steps, {job.name for job in jobs if job.action == "submit"}))
+
+
+def with_former_set_jobs(jobs: Sequence[JobRow]) -> list[JobRow]:
+    """The jobs, a forgotten one outside every set given to the set that submits a job of its video and template: most
+    likely the set's job under a former name (a custom name pattern changed without `aliases:`, or a plain job moved
+    into a set), so it is said with the set, whose line says its row is still there. Pure."""
+    submitted = {(job.video_id, job.template): job.job_set for job in jobs if job.action == "submit" and job.job_set}
+    return [replace(job, job_set=submitted[(job.video_id, job.template)])
+            if job.action == "forget" and job.job_set is None and (job.video_id, job.template) in submitted else job
+            for job in jobs]
 
 
 def look_alike_sentence(pairs: Sequence[tuple[str, str]], code: Callable[[str], str]) -> str | None:

@@ -49,8 +49,8 @@ class SetPreview:
     rows_file: str | None  # its items file, or for an inline list the spec file; None when no longer declared
     inline: bool  # its items are a list in the spec file (lines), not a file of their own (rows)
     operations: tuple[SetOperation, ...]  # in JOB_ACTIONS order, only actions with jobs
-    # Of its forgotten jobs, those whose inputs a job the up submits has (PreviewPlan.look_alike_renames): their rows
-    # are still there, under a new name (a changed name pattern without the old one in `aliases:`).
+    # Of its forgotten jobs, those whose video and template a job it submits has: their rows are still there, under a
+    # new name (a changed name pattern without the old one in `aliases:`), whatever else the row changed.
     renamed_away: int = 0
 
     @property
@@ -76,14 +76,14 @@ def job_set_previews(plan: PreviewPlan) -> tuple[SetPreview, ...]:
     for job in plan.jobs:
         if job.job_set is not None:
             by_set.setdefault(job.job_set, []).append(job)
-    renamed_away = {old for old, _ in plan.look_alike_renames}
     previews = []
     for name in sorted(by_set):
         jobs = by_set[name]
         operations = tuple(SetOperation(action, tuple(job for job in jobs if job.action == action))
                            for action in JOB_ACTIONS if any(job.action == action for job in jobs))
         summary = declared.get(name)
-        renamed = sum(1 for job in jobs if job.action == "forget" and job.name in renamed_away)
+        submitted = {(job.video_id, job.template) for job in jobs if job.action == "submit"}
+        renamed = sum(1 for job in jobs if job.action == "forget" and (job.video_id, job.template) in submitted)
         if summary is None:
             previews.append(SetPreview(name, None, None, False, operations, renamed))
         else:

@@ -9,7 +9,8 @@ of a base job's name is a rename. An `adopt:` is never verified here: nothing is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -24,6 +25,7 @@ from vod_provider.cli.preview_plan import (
     api_calls,
     jobs_per_template,
     user_data_changes,
+    with_former_set_jobs,
 )
 from vod_provider.providers.diff import diff_job
 from vod_provider.spec.model import JobSpec, SpecSet, TemplateSpec
@@ -35,18 +37,34 @@ def plan_spec_changes(base: SpecSet, head: SpecSet) -> PreviewPlan:
     """Each head job and template against its base declaration (by name, or by an alias for a job)."""
     base_jobs = {job.name: job for job in base.jobs}
     matched: set[str] = set()
-    rows = []
+    rows, new = [], []
     for job in head.jobs:
         former = next((name for name in (job.name, *job.aliases) if name in base_jobs and name not in matched), None)
         if former is not None:
             matched.add(former)
         rows.append(_job_row(job, base_jobs.get(former) if former else None))
-    rows += [JobRow(job.name, "forget", job.video_id, _template(job), None, job_set=job.job_set)
-             for job in base.jobs if job.name not in matched]
-    jobs = tuple(sorted(rows, key=lambda row: (JOB_ACTIONS.index(row.action), row.name)))
+        new += [job] if rows[-1].action == "submit" else []
+    forgotten = [job for job in base.jobs if job.name not in matched]
+    rows += [JobRow(job.name, "forget", job.video_id, _template(job), None, job_set=job.job_set) for job in forgotten]
+    jobs = tuple(sorted(with_former_set_jobs(rows), key=lambda row: (JOB_ACTIONS.index(row.action), row.name)))
     templates = tuple(sorted(_template_rows(base, head), key=lambda row: (TEMPLATE_ACTIONS.index(row.action), row.name)))
     # A set the pull request removes whole is in no head summary: its forgotten jobs say the set is no longer declared.
-    return PreviewPlan(jobs, templates, api_calls(jobs, templates), jobs_per_template(jobs), head.job_sets)
+    return PreviewPlan(jobs, templates, api_calls(jobs, templates), jobs_per_template(jobs), head.job_sets,
+                       _look_alike_renames(forgotten, new))
+
+
+def _look_alike_renames(forgotten: Sequence[JobSpec], new: Sequence[JobSpec]) -> tuple[tuple[str, str], ...]:
+    """(forgotten, new) job names declaring the same job: renamed without `aliases:`, as preview_plan.look_alike_renames
+    finds them in a digest."""
+    by_identity: dict[str, list[str]] = {}
+    for job in forgotten:
+        by_identity.setdefault(json.dumps(_identity(job), sort_keys=True), []).append(job.name)
+    pairs = []
+    for job in new:
+        olds = by_identity.get(json.dumps(_identity(job), sort_keys=True))
+        if olds:
+            pairs.append((olds.pop(0), job.name))
+    return tuple(sorted(pairs))
 
 
 def _job_row(job: JobSpec, before: JobSpec | None) -> JobRow:
