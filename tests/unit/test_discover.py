@@ -232,7 +232,8 @@ def test_a_video_listed_twice_is_looked_up_once_and_said(tmp_path: Path) -> None
     assert listed.video_ids == [V1, V2]
     assert listed.repeated == {V1: [2, 4, 5]}
     assert repeated_sentence(Path("videos.csv"), listed.repeated) == (
-        f"videos.csv lists 1 video more than once ({V1} on lines 2, 4 and 5): each is looked up and adopted once")
+        f"videos.csv lists 1 video more than once ({V1} on lines 2, 4–5): each is looked up and adopted once")
+    assert len(repeated_sentence(Path("v.csv"), {V1: list(range(2, 100_002, 2))})) < 300  # 50,000 lines: 12 ranges shown
 
 
 def test_a_bad_videos_file_names_each_bad_row(tmp_path: Path) -> None:

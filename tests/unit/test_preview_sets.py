@@ -14,15 +14,14 @@ from vod_provider.cli.preview_plan import Change, JobAction, JobRow, PreviewOutc
 from vod_provider.cli.preview_render import render_github_annotations, render_json, render_markdown
 from vod_provider.cli.preview_sets import (
     job_set_previews,
-    line_ranges,
     operation_sentence,
     plain_jobs,
-    rows_text,
     set_notices,
 )
 from vod_provider.cli.spec_changes import plan_spec_changes
 from vod_provider.spec.model import JobSetSummary, JobSpec, SpecSet
 from vod_provider.spec.placeholders import Pattern
+from vod_provider.wording import line_ranges, rows_text
 
 SET_LINES = [
     "Job sets:",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from vod_provider.cli.discover_plan import Discovery
 from vod_provider.spec.adoption_spec import AdoptionSpec
-from vod_provider.wording import counted
+from vod_provider.wording import counted, rows_text
 
 
 def _shown(path: Path, cwd: Path) -> str:
@@ -56,8 +56,8 @@ def render_report(discovery: Discovery, spec_path: Path | None, rendered: Adopti
 
 
 def repeated_sentence(videos_file: Path, repeated: Mapping[str, Sequence[int]], most: int = 3) -> str:
-    """E.g. "videos.csv lists 2 videos more than once (aaaa… on lines 2 and 4, …): each is looked up and adopted once"."""
-    shown = [f"{video} on lines {', '.join(map(str, lines[:-1]))} and {lines[-1]}" for video, lines in list(repeated.items())[:most]]
+    """E.g. "videos.csv lists 2 videos more than once (aaaa… on lines 2, 4, …): each is looked up and adopted once"."""
+    shown = [f"{video} on {rows_text(lines, 'line')}" for video, lines in list(repeated.items())[:most]]
     more = ", …" if len(repeated) > most else ""
     return (f"{videos_file} lists {counted(len(repeated), 'video')} more than once ({'; '.join(shown)}{more}): each is "
             "looked up and adopted once")

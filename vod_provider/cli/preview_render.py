@@ -28,14 +28,13 @@ from vod_provider.cli.preview_sets import (
     SetPreview,
     change_text,
     job_set_previews,
-    line_ranges,
     operation_sentence,
     plain_jobs,
     set_notices,
 )
 from vod_provider.providers.adoption import NOT_VERIFIED
 from vod_provider.spec.model import SpecIssue
-from vod_provider.wording import plural
+from vod_provider.wording import line_ranges, plural
 
 # Where a cut summary sends its reader when the caller names no artifact.
 FULL_SUMMARY_ELSEWHERE = "`vodjobs preview` without a limit"

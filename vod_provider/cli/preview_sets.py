@@ -8,16 +8,14 @@ were removed and the renderers list its names in a folded table. Plain jobs (und
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from vod_provider.cli.github import Notice
 from vod_provider.cli.preview_plan import JOB_ACTIONS, Change, JobAction, JobRow, PreviewPlan, SpecLocation
 from vod_provider.providers.adoption import NOT_VERIFIED
-from vod_provider.wording import counted, plural
+from vod_provider.wording import counted, line_ranges, plural, rows_text
 
-# A line of ranges stays short whatever the set's size: past this many ranges, "and N more rows".
-MOST_RANGES = 12
 # Replaced rows are said with their changes; rows with other changes than the first few are left to the table.
 MOST_CHANGE_GROUPS = 3
 # A set's changing jobs in its folded table: those its lines cannot say first (a replaced job's JobId, a forgotten
@@ -90,26 +88,6 @@ def job_set_previews(plan: PreviewPlan) -> tuple[SetPreview, ...]:
             previews.append(SetPreview(name, SpecLocation(summary.file, summary.line), summary.items_file or summary.file,
                                        summary.items_file is None, operations, renamed))
     return tuple(previews)
-
-
-def line_ranges(lines: Iterable[int]) -> tuple[tuple[int, int], ...]:
-    """Line numbers as (first, last) runs of consecutive numbers: 2, 3, 4, 7 → (2, 4), (7, 7)."""
-    runs: list[tuple[int, int]] = []
-    for line in sorted(set(lines)):
-        if runs and line == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], line)
-        else:
-            runs.append((line, line))
-    return tuple(runs)
-
-
-def rows_text(lines: Sequence[int], noun: str = "row", most: int = MOST_RANGES) -> str:
-    """E.g. "rows 2–121, 130, 140–141", "row 57"; past `most` ranges "… and 37 more rows" (lines: ascending, distinct)."""
-    runs = line_ranges(lines)
-    shown = ", ".join(str(first) if first == last else f"{first}–{last}" for first, last in runs[:most])
-    rest = sum(last - first + 1 for first, last in runs[most:])
-    more = f" and {rest} more {plural(rest, noun)}" if rest else ""
-    return f"{plural(len(lines), noun)} {shown}{more}"
 
 
 def change_text(change: Change, code: Callable[[str], str]) -> str:
