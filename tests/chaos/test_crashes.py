@@ -80,15 +80,17 @@ def test_a_second_up_on_a_busy_stack_fails_on_the_lock_and_submits_nothing(
 ) -> None:
     count = scaled(100, 40)
     write_many(chaos_stack, count)
-    # Each submit answers 1 s late, so the first up keeps submitting for seconds (40 submits, at most 16 at once)
-    # while the second CLI starts and reaches the lock: at the pace alone 40 submits take 1.4 s. (In two full
-    # fresh-clone `make test` runs the second up still exited 0; alone or with the chaos tests it passes.)
-    fresh_emulator.set_faults({"actions": {"SubmitAIImageJob": {"latencyMs": 1000}}})
+    # Each submit answers 10 s late (under the client's 30 s read timeout) until the second up has ended, so the first
+    # up is still submitting however long the second CLI takes to reach the lock: 40 submits, at most 16 at once, are
+    # 3 waves, and a wave that starts while the second runs takes 10 s more. (With 1 s and no hold, the first up
+    # could end before the second CLI started on a slow machine: its `make test` then saw the second up exit 0.)
+    fresh_emulator.set_faults({"actions": {"SubmitAIImageJob": {"latencyMs": 10_000}}})
 
     first = start_up(chaos_stack)
     wait_for_submits(fresh_emulator, 1, first)
     second = start_up(chaos_stack)
     second_output = second.communicate(timeout=300)[0]
+    fresh_emulator.clear_faults()
     first_output = first.communicate(timeout=300)[0]
 
     # The file backend writes a checkpoint's metadata sidecar non-atomically: a second run that reads the stack
