@@ -11,7 +11,7 @@ another name) could not be told apart from nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -207,16 +207,23 @@ def look_alike_renames(job_steps: Sequence[Mapping[str, Any]], submitted: Collec
         essence["templateId"] = inputs.get(TEMPLATE_REFERENCE) or essence.get("templateId")  # a template by its name
         return json.dumps(essence, sort_keys=True)
 
-    forgotten: dict[str, list[str]] = {}
-    for step in job_steps:
-        if step.get("op") == "delete":
-            forgotten.setdefault(identity(_inputs(step, "oldState")), []).append(_name(step))
+    return pair_look_alikes(
+        [(identity(_inputs(step, "oldState")), _name(step)) for step in job_steps if step.get("op") == "delete"],
+        [(identity(_inputs(step, "newState")), _name(step)) for step in job_steps
+         if step.get("op") == "create" and _name(step) in submitted])
+
+
+def pair_look_alikes(forgotten: Iterable[tuple[str, str]], new: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """(forgotten name, new name) for each new job whose identity (any text that is equal for the same job) a
+    forgotten one has, each forgotten job paired once, sorted. Pure."""
+    by_identity: dict[str, list[str]] = {}
+    for identity, name in forgotten:
+        by_identity.setdefault(identity, []).append(name)
     pairs = []
-    for step in job_steps:
-        if step.get("op") == "create" and _name(step) in submitted:
-            olds = forgotten.get(identity(_inputs(step, "newState")))
-            if olds:
-                pairs.append((olds.pop(0), _name(step)))
+    for identity, name in new:
+        olds = by_identity.get(identity)
+        if olds:
+            pairs.append((olds.pop(0), name))
     return tuple(sorted(pairs))
 
 

@@ -24,6 +24,7 @@ from vod_provider.cli.preview_plan import (
     TemplateRow,
     api_calls,
     jobs_per_template,
+    pair_look_alikes,
     user_data_changes,
     with_former_set_jobs,
 )
@@ -54,17 +55,11 @@ def plan_spec_changes(base: SpecSet, head: SpecSet) -> PreviewPlan:
 
 
 def _look_alike_renames(forgotten: Sequence[JobSpec], new: Sequence[JobSpec]) -> tuple[tuple[str, str], ...]:
-    """(forgotten, new) job names declaring the same job: renamed without `aliases:`, as preview_plan.look_alike_renames
-    finds them in a digest."""
-    by_identity: dict[str, list[str]] = {}
-    for job in forgotten:
-        by_identity.setdefault(json.dumps(_identity(job), sort_keys=True), []).append(job.name)
-    pairs = []
-    for job in new:
-        olds = by_identity.get(json.dumps(_identity(job), sort_keys=True))
-        if olds:
-            pairs.append((olds.pop(0), job.name))
-    return tuple(sorted(pairs))
+    """(forgotten, new) job names declaring the same job: renamed without `aliases:` (preview_plan's pairing)."""
+    def identity(job: JobSpec) -> str:
+        return json.dumps(_identity(job), sort_keys=True)
+
+    return pair_look_alikes([(identity(job), job.name) for job in forgotten], [(identity(job), job.name) for job in new])
 
 
 def _job_row(job: JobSpec, before: JobSpec | None) -> JobRow:

@@ -129,6 +129,13 @@ def csv_rows(text: str, file: str) -> CsvSource:
     return source
 
 
+def _cell_name(source: CsvSource, index: int) -> str:
+    """How the cell `index` of a record is named in a message: its column, or (header) / (row) past the header's."""
+    if source.header is None:
+        return "(header)"
+    return source.header[index] if index < len(source.header) else "(row)"
+
+
 def _runs_across_lines(source: CsvSource, record: list[str], line: int, last_line: int) -> bool:
     """Whether a value of the record holds a line break, said as an issue at its cell. A quote opened by mistake and
     closed by another on a later line makes one value of the rows between, which would silently forget their jobs;
@@ -136,8 +143,7 @@ def _runs_across_lines(source: CsvSource, record: list[str], line: int, last_lin
     index = next((i for i, cell in enumerate(record) if "\n" in cell or "\r" in cell), None)
     if index is None:
         return False
-    named = (source.header[index] if source.header is not None and index < len(source.header) else
-             "(header)" if source.header is None else "(row)")
+    named = _cell_name(source, index)
     source.issues.append(SpecIssue(source.file, line, _cell_column(source.lines[line - 1], index), named, "csv-line-break",
                                    f"the value runs on from line {line} to line {last_line}: a quote opened here closes "
                                    "only there, so the lines between are read as part of it, not as rows; a value is "
@@ -150,8 +156,7 @@ def _trimmed(source: CsvSource, record: list[str], line: int) -> list[str]:
     file of 300,000 rows is not copied twice); each value that had some is an issue at its cell."""
     spaced = [index for index, cell in enumerate(record) if cell != cell.strip()]
     for index in spaced:
-        named = (source.header[index] if source.header is not None and index < len(source.header) else
-                 "(header)" if source.header is None else "(row)")
+        named = _cell_name(source, index)
         source.issues.append(SpecIssue(source.file, line, _cell_column(source.lines[line - 1], index), named, "whitespace",
                                        f"{shown_text(record[index])} has spaces around it; remove them (a value is used "
                                        "as written: `a, b` would send ' b')"))
